@@ -36,7 +36,7 @@ public sealed class SafeTensorsCheckpoint : ISafeTensorsReader
     public bool IsSharded { get; }
 
     /// <summary>Paths of the opened safetensors files (shards in index order, or the single file).</summary>
-    public IReadOnlyList<string> Files => _files.Select(f => f.Path).ToArray();
+    public IReadOnlyList<string> Files => _files.Select(f => f.Path).ToArray().AsReadOnly();
 
     /// <summary>The index's "metadata.total_size" (bytes of tensor data), when sharded and stated.</summary>
     public long? TotalSize { get; }
@@ -134,7 +134,7 @@ public sealed class SafeTensorsCheckpoint : ISafeTensorsReader
                 }
                 fileOf[name] = shard;
             }
-            return new SafeTensorsCheckpoint(folder, inIndexOrder, weightMap.Select(e => e.Key).ToArray(), fileOf,
+            return new SafeTensorsCheckpoint(folder, inIndexOrder, weightMap.Select(e => e.Key).ToArray().AsReadOnly(), fileOf,
                 isSharded: true, totalSize);
         }
         catch

@@ -26,7 +26,7 @@ public sealed class SafeTensorsFile : ISafeTensorsReader
         _file = file;
         _dataStart = header.DataStart;
         Metadata = header.Metadata;
-        Names = header.Tensors.Select(t => t.Name).ToArray();
+        Names = header.Tensors.Select(t => t.Name).ToArray().AsReadOnly();
         _byName = header.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
