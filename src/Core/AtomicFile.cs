@@ -1,12 +1,22 @@
-namespace TtLora.Core.Formats;
+using System.Text;
+
+namespace TtLora.Core;
 
 /// <summary>
 /// Writes a file so readers see either the old content or the complete new one: the bytes go to a temporary
 /// file in the same directory (same file system, so the rename is atomic), are flushed to disk, and the
 /// temporary file then replaces the destination.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    public static void WriteAllText(string path, string content)
+    {
+        byte[] bytes = new UTF8Encoding(false).GetBytes(content);
+        Write(path, bytes.Length, stream => stream.Write(bytes));
+    }
+
+    public static void WriteAllBytes(string path, byte[] content) => Write(path, content.Length, stream => stream.Write(content));
+
     /// <summary>Creates or replaces <paramref name="path"/> with what <paramref name="write"/> puts in the stream.</summary>
     public static void Write(string path, long expectedLength, Action<FileStream> write)
     {

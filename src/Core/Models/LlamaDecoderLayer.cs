@@ -1,0 +1,32 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TtLora.Core.Models;
+
+/// <summary>Pre-norm decoder block: x + attn(norm(x)), then h + mlp(norm(h)).</summary>
+public sealed class LlamaDecoderLayer : nn.Module
+{
+    private LlamaAttention self_attn;
+    private nn.Module<Tensor, Tensor> mlp;
+    private RmsNorm input_layernorm;
+    private RmsNorm post_attention_layernorm;
+    private readonly int index;
+
+    public LlamaDecoderLayer(LlamaConfig config, int index, Device? device, ScalarType dtype) : base("LlamaDecoderLayer")
+    {
+        this.index = index;
+        self_attn = new LlamaAttention(config, device, dtype);
+        mlp = new LlamaMlp(config, device, dtype);
+        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        RegisterComponents();
+    }
+
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        var h = x + self_attn.Forward(input_layernorm.call(x), cos, sin, mask, cache, index);
+        var y = h + mlp.call(post_attention_layernorm.call(h));
+        return y.MoveToOuterDisposeScope();
+    }
+}
