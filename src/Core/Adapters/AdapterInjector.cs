@@ -48,7 +48,7 @@ public sealed class AdapterInjector
 
     /// <summary>
     /// Builds fresh adapters from <paramref name="config"/>, attaches them under <paramref name="adapterName"/>, makes
-    /// them active, and freezes everything else (base weights; other adapters; the head unless the config trains it).
+    /// it the model's active adapter (modules without it run none), and freezes everything else (base weights; other adapters; the head unless the config trains it).
     /// Nothing is changed when a target, layer or shape does not fit.
     /// </summary>
     /// <param name="seed">Seed for the adapters' initialisation (each module gets seed + its index); null uses torch's global generator.</param>
@@ -81,22 +81,21 @@ public sealed class AdapterInjector
         AdapterSet.CheckName(adapterName);
         if (config.TrainsHead && model is not LlamaForSequenceClassification)
             throw new TtLoraException($"modules_to_save names \"{AdapterConfig.HeadModule}\" but a {model.GetType().Name} has no classification head");
+        if (AdaptedModules.OfType<AdaptedLinear>().FirstOrDefault(m => m.MergedAdapter is not null) is { } merged)
+            throw new TtLoraException($"{merged.Path}: adapter \"{merged.MergedAdapter}\" is merged; unmerge before attaching another adapter");
         foreach (var target in targets)
         {
-            if (LlamaAdapterSites.Get(decoder, target.Site) is AdaptedModule existing)
-            {
-                if (existing.HasAdapter(adapterName))
-                    throw new TtLoraException($"{target.Site.Path} already has an adapter named \"{adapterName}\"; remove it first or choose another name");
-                if (existing is AdaptedLinear { MergedAdapter: string merged })
-                    throw new TtLoraException($"{target.Site.Path}: adapter \"{merged}\" is merged; unmerge before attaching another adapter");
-            }
+            if (LlamaAdapterSites.Get(decoder, target.Site) is AdaptedModule existing && existing.HasAdapter(adapterName))
+                throw new TtLoraException($"{target.Site.Path} already has an adapter named \"{adapterName}\"; remove it first or choose another name");
         }
         for (int i = 0; i < targets.Count; i++)
         {
             var site = targets[i].Site;
             var wrapper = LlamaAdapterSites.Get(decoder, site) as AdaptedModule ?? Wrap(site);
-            wrapper.AddAdapter(adapterName, adapters[i], activate: true);
+            wrapper.AddAdapter(adapterName, adapters[i], activate: false);
         }
+        // The new adapter becomes the model's running adapter; modules that do not carry it run none.
+        SetActiveAdapter(adapterName);
     }
 
     /// <summary>Makes <paramref name="adapterName"/> the running adapter wherever it is attached; modules without it run no adapter.</summary>
@@ -243,7 +242,8 @@ public sealed class AdapterInjector
         wrapper.Dispose(); // disposes its adapters too; the base module was released above
     }
 
-    private (Device Device, ScalarType DType) PlacementOf(AdapterSite site)
+    /// <summary>Device and dtype of the frozen weights at a site (adapters are made to match).</summary>
+    internal (Device Device, ScalarType DType) PlacementOf(AdapterSite site)
     {
         var reference = site.IsLinear
             ? LlamaAdapterSites.BaseLinear(decoder, site).weight!
