@@ -92,6 +92,8 @@ public sealed class AdapterInjector
         {
             var site = targets[i].Site;
             var wrapper = LlamaAdapterSites.Get(decoder, site) as AdaptedModule ?? Wrap(site);
+            // A new module starts in training mode; it must follow the model's mode (dropout only while training).
+            adapters[i].train(model.training);
             wrapper.AddAdapter(adapterName, adapters[i], activate: false);
         }
         // The new adapter becomes the model's running adapter; modules that do not carry it run none.
