@@ -68,6 +68,7 @@ public static class AdapterBenchmark
         var linear = nn.Linear(o.InFeatures, o.OutFeatures, hasBias: false);
         foreach (var p in linear.parameters()) p.requires_grad = false;
         var x = torch.randn([o.Batch, o.Sequence, o.InFeatures], generator: generator);
+        // In the middle of a network the projection's input needs a gradient, so backward also computes dx.
         var xGrad = x.detach().requires_grad_(true);
         var shape = TtShapePlanner.Plan(o.InFeatures, o.OutFeatures, o.Rank, name: "projection");
 
@@ -77,29 +78,30 @@ public static class AdapterBenchmark
         variants.Add(("lora", lora));
         foreach (var (name, path) in TtPaths)
         {
-            // Each variant wraps the same frozen Linear; release it before disposal so it is not disposed twice.
             var tt = new AdaptedLinear("projection", linear);
             tt.AddAdapter("tt", new TtLoraAdapter(shape, path: path, seed: o.Seed));
             variants.Add((name, tt));
         }
 
+        var runs = new List<(string Variant, string Phase, Action? Setup, Action Run)>();
         foreach (var (name, module) in variants)
         {
-            record(Time(Projection, name, Forward, o, cancellation, () =>
+            runs.Add((name, Forward, null, () =>
             {
                 using var noGrad = torch.no_grad();
                 using var y = module.call(x);
             }));
-            record(Time(Projection, name, ForwardBackward, o, cancellation, () =>
+            runs.Add((name, ForwardBackward, null, () =>
             {
                 using var inner = torch.NewDisposeScope();
-                var y = module.call(xGrad);
-                y.sum().backward();
-                xGrad.grad?.Dispose();
-                xGrad.grad = null;
-                foreach (var p in module.parameters()) { p.grad?.Dispose(); p.grad = null; }
+                module.call(xGrad).sum().backward();
+                ClearGrad(xGrad);
+                foreach (var p in module.parameters()) ClearGrad(p);
             }));
         }
+        foreach (var timing in Interleaved(Projection, runs, o, cancellation)) record(timing);
+
+        // Every wrapper holds the same frozen Linear: release it so it is disposed once.
         foreach (var (_, module) in variants.Skip(1))
         {
             ((AdaptedModule)module).ReleaseBaseLayer();
@@ -123,22 +125,30 @@ public static class AdapterBenchmark
             ("tt-contraction", new TtLoraConfig { R = o.Rank, Path = TtForwardPath.Contraction }),
             ("bottleneck", new BottleneckConfig()),
         };
+        // All adapters sit on one model and take turns as the active one, so every variant runs on the same
+        // wrappers and the timings can be interleaved.
+        var injector = new AdapterInjector(model);
+        var optimizers = new Dictionary<string, optim.Optimizer>();
         foreach (var (name, config) in configs)
         {
-            var injector = new AdapterInjector(model);
             injector.Inject(config, name, o.Seed);
-            var optimizer = torch.optim.Adam(injector.TrainableParameters().Select(p => p.Parameter), lr: 1e-4);
-            record(Time(TrainingStep, name, Step, o, cancellation, () =>
-            {
-                using var inner = torch.NewDisposeScope();
-                optimizer.zero_grad();
-                var loss = nn.functional.cross_entropy(model.Forward(ids), labels);
-                loss.backward();
-                optimizer.step();
-            }));
-            optimizer.Dispose();
-            injector.Detach();
+            optimizers[name] = torch.optim.Adam(injector.TrainableParameters().Select(p => p.Parameter), lr: 1e-4);
         }
+        List<(string Variant, string Phase, Action? Setup, Action Run)> runs = [.. configs.Select(c => (Variant: c.Name, Phase: Step, Setup: (Action?)(() =>
+        {
+            injector.SetActiveAdapter(c.Name);
+            injector.Freeze(c.Name);
+        }), Run: (Action)(() =>
+        {
+            using var inner = torch.NewDisposeScope();
+            optimizers[c.Name].zero_grad();
+            var loss = nn.functional.cross_entropy(model.Forward(ids), labels);
+            loss.backward();
+            optimizers[c.Name].step();
+        })))];
+        foreach (var timing in Interleaved(TrainingStep, runs, o, cancellation)) record(timing);
+        foreach (var optimizer in optimizers.Values) optimizer.Dispose();
+        injector.Detach();
     }
 
     private static void MeasureInference(AdapterBenchmarkOptions o, Action<BenchmarkTiming> record, CancellationToken cancellation)
@@ -154,27 +164,19 @@ public static class AdapterBenchmark
         new AdapterInjector(ttMerged).Inject(new TtLoraConfig { R = o.Rank }, seed: o.Seed);
         new AdapterInjector(ttMerged).Merge();
         new AdapterInjector(loraUnmerged).Inject(lora, seed: o.Seed);
-        foreach (var m in new nn.Module[] { plain, loraMerged, ttMerged, loraUnmerged }) m.eval();
         var ids = torch.randint(3, o.Model.VocabSize, [o.ModelBatch, o.ModelSequence], generator: new Generator((ulong)o.Seed + 2), dtype: ScalarType.Int64);
-
-        // Interleaved runs, so slow drifts of the machine affect every variant alike (the goal is a 2% difference).
-        var variants = new (string Name, LlamaForSequenceClassification Model)[]
-            { ("base", plain), ("lora-merged", loraMerged), ("tt-merged", ttMerged), ("lora-unmerged", loraUnmerged) };
-        var samples = variants.ToDictionary(v => v.Name, _ => new List<double>());
-        using var noGrad = torch.no_grad();
-        for (int run = 0; run < o.Warmup + o.Repeats; run++)
-        {
-            foreach (var (name, model) in variants)
+        var runs = new (string Name, LlamaForSequenceClassification Model)[]
+            { ("base", plain), ("lora-merged", loraMerged), ("tt-merged", ttMerged), ("lora-unmerged", loraUnmerged) }
+            .Select(v =>
             {
-                cancellation.ThrowIfCancellationRequested();
-                var watch = Stopwatch.StartNew();
-                using (var logits = model.Forward(ids)) { }
-                watch.Stop();
-                if (run >= o.Warmup) samples[name].Add(watch.Elapsed.TotalMilliseconds);
-            }
-        }
-        foreach (var (name, _) in variants)
-            record(new BenchmarkTiming(Inference, name, Forward, MedianOf(samples[name]), samples[name].Min(), samples[name].Count));
+                v.Model.eval();
+                return (v.Name, Forward, (Action?)null, (Action)(() =>
+                {
+                    using var noGrad = torch.no_grad();
+                    using var logits = v.Model.Forward(ids);
+                }));
+            }).ToList();
+        foreach (var timing in Interleaved(Inference, runs, o, cancellation)) record(timing);
     }
 
     private static LlamaForSequenceClassification NewClassifier(AdapterBenchmarkOptions o)
@@ -184,23 +186,31 @@ public static class AdapterBenchmark
         return model;
     }
 
-    private static BenchmarkTiming Time(string section, string variant, string phase, AdapterBenchmarkOptions o, CancellationToken cancellation, Action run)
+    // Runs the variants in turn, round after round, so slow drifts of the machine (other load, clock changes)
+    // affect every variant alike; ratios of a few percent are only meaningful that way.
+    private static IEnumerable<BenchmarkTiming> Interleaved(string section, IReadOnlyList<(string Variant, string Phase, Action? Setup, Action Run)> runs,
+        AdapterBenchmarkOptions o, CancellationToken cancellation)
     {
-        for (int i = 0; i < o.Warmup; i++)
+        var samples = runs.Select(_ => new List<double>(o.Repeats)).ToArray();
+        for (int round = 0; round < o.Warmup + o.Repeats; round++)
         {
-            cancellation.ThrowIfCancellationRequested();
-            run();
+            for (int i = 0; i < runs.Count; i++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                runs[i].Setup?.Invoke();
+                var watch = Stopwatch.StartNew();
+                runs[i].Run();
+                watch.Stop();
+                if (round >= o.Warmup) samples[i].Add(watch.Elapsed.TotalMilliseconds);
+            }
         }
-        var samples = new List<double>(o.Repeats);
-        for (int i = 0; i < o.Repeats; i++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var watch = Stopwatch.StartNew();
-            run();
-            watch.Stop();
-            samples.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return new BenchmarkTiming(section, variant, phase, MedianOf(samples), samples.Min(), samples.Count);
+        return runs.Select((r, i) => new BenchmarkTiming(section, r.Variant, r.Phase, MedianOf(samples[i]), samples[i].Min(), samples[i].Count));
+    }
+
+    private static void ClearGrad(Tensor tensor)
+    {
+        tensor.grad?.Dispose();
+        tensor.grad = null;
     }
 
     private static double MedianOf(List<double> values)
