@@ -66,6 +66,9 @@ public sealed class AdaptedLinear : AdaptedModule
     protected override Adapter? RunningAdapter() =>
         MergedAdapter is not null && MergedAdapter == ActiveAdapter ? null : base.RunningAdapter();
 
+    /// <summary>A Linear's backward needs its input, not its output, and a parallel adapter reads only the input.</summary>
+    protected override bool AddInPlaceIsSafe(Adapter adapter) => adapter.Placement == AdapterPlacement.Parallel;
+
     /// <inheritdoc/>
     protected override void BeforeDisable()
     {

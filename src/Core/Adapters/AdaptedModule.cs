@@ -87,8 +87,16 @@ public abstract class AdaptedModule : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var y = BaseLayer.call(x);
         var delta = running.Placement == AdapterPlacement.Parallel ? running.call(x) : running.call(y);
-        return y.add(delta).MoveToOuterDisposeScope();
+        // Adding in place saves a full-size output tensor; only safe when nothing kept y for the backward pass.
+        var sum = AddInPlaceIsSafe(running) ? y.add_(delta) : y.add(delta);
+        return sum.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Whether the base output may be overwritten with the sum: true only when neither the base module nor the
+    /// adapter keeps that output for its backward pass.
+    /// </summary>
+    protected virtual bool AddInPlaceIsSafe(Adapter adapter) => false;
 
     /// <summary>The adapter forward must add, or null when the output is the base module's alone.</summary>
     protected virtual Adapter? RunningAdapter() =>

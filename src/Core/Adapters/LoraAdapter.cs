@@ -75,7 +75,8 @@ public sealed class LoraAdapter : LinearAdapter, ILowRankAdapter
     {
         using var scope = NewDisposeScope();
         var input = lora_dropout is null ? x : lora_dropout.call(x);
-        return lora_B.call(lora_A.call(input)).mul(Scaling).MoveToOuterDisposeScope();
+        // Scaling the rank-r intermediate equals scaling the output, at r/out of the cost.
+        return lora_B.call(lora_A.call(input).mul(Scaling)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>

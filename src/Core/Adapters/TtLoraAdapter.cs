@@ -67,6 +67,14 @@ public sealed class TtLoraAdapter : LinearAdapter, ILowRankAdapter
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        if (Path == TtForwardPath.Factorized)
+        {
+            if (x.dim() < 1 || x.shape[^1] != InFeatures)
+                throw new TtLoraException($"TT-LoRA input has {(x.dim() < 1 ? 0 : x.shape[^1])} features in the last dimension but the adapter expects {InFeatures}");
+            // Alpha goes into the tiny B factor instead of the full-size output.
+            var (a, b) = LowRankFactors();
+            return x.matmul(a).matmul(b).MoveToOuterDisposeScope();
+        }
         return tensor_train.call(x).mul(Alpha).MoveToOuterDisposeScope();
     }
 
