@@ -28,7 +28,7 @@ public static class AdapterBenchmark
     public static AdapterBenchmarkReport Run(AdapterBenchmarkOptions options, CancellationToken cancellation = default)
     {
         if (options.Rank < 1) throw new TtLoraException($"benchmark rank must be at least 1, got {options.Rank}");
-        if (options.Repeats < 1 || options.Warmup < 0) throw new TtLoraException("benchmark needs at least one timed run and no negative warm-up");
+        if (options.Repeats < 1 || options.ModelRepeats < 1 || options.Warmup < 0) throw new TtLoraException("benchmark needs at least one timed run and no negative warm-up");
         var timings = new List<BenchmarkTiming>();
         void Record(BenchmarkTiming timing)
         {
@@ -104,7 +104,7 @@ public static class AdapterBenchmark
                 foreach (var p in module.parameters()) ClearGrad(p);
             }));
         }
-        foreach (var timing in Interleaved(Projection, runs, o, cancellation)) record(timing);
+        foreach (var timing in Interleaved(Projection, runs, o.Warmup, o.Repeats, cancellation)) record(timing);
 
         // Every wrapper holds the same frozen Linear: release it so it is disposed once.
         foreach (var (_, module) in variants.Skip(1))
@@ -151,7 +151,7 @@ public static class AdapterBenchmark
             loss.backward();
             optimizers[c.Name].step();
         })))];
-        foreach (var timing in Interleaved(TrainingStep, runs, o, cancellation)) record(timing);
+        foreach (var timing in Interleaved(TrainingStep, runs, o.Warmup, o.ModelRepeats, cancellation)) record(timing);
         foreach (var optimizer in optimizers.Values) optimizer.Dispose();
         injector.Detach();
     }
@@ -181,7 +181,7 @@ public static class AdapterBenchmark
                     using var logits = v.Model.Forward(ids);
                 }));
             }).ToList();
-        foreach (var timing in Interleaved(Inference, runs, o, cancellation)) record(timing);
+        foreach (var timing in Interleaved(Inference, runs, o.Warmup, o.ModelRepeats, cancellation)) record(timing);
     }
 
     private static LlamaForSequenceClassification NewClassifier(AdapterBenchmarkOptions o)
@@ -194,10 +194,10 @@ public static class AdapterBenchmark
     // Runs the variants in turn, round after round, so slow drifts of the machine (other load, clock changes)
     // affect every variant alike; ratios of a few percent are only meaningful that way.
     private static IEnumerable<BenchmarkTiming> Interleaved(string section, IReadOnlyList<(string Variant, string Phase, Action? Setup, Action Run)> runs,
-        AdapterBenchmarkOptions o, CancellationToken cancellation)
+        int warmup, int repeats, CancellationToken cancellation)
     {
-        var samples = runs.Select(_ => new List<double>(o.Repeats)).ToArray();
-        for (int round = 0; round < o.Warmup + o.Repeats; round++)
+        var samples = runs.Select(_ => new List<double>(repeats)).ToArray();
+        for (int round = 0; round < warmup + repeats; round++)
         {
             for (int i = 0; i < runs.Count; i++)
             {
@@ -206,7 +206,7 @@ public static class AdapterBenchmark
                 var watch = Stopwatch.StartNew();
                 runs[i].Run();
                 watch.Stop();
-                if (round >= o.Warmup) samples[i].Add(watch.Elapsed.TotalMilliseconds);
+                if (round >= warmup) samples[i].Add(watch.Elapsed.TotalMilliseconds);
             }
         }
         return runs.Select((r, i) => new BenchmarkTiming(section, r.Variant, r.Phase, MedianOf(samples[i]), samples[i].Min(), samples[i].Count));

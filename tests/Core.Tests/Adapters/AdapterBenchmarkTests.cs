@@ -12,7 +12,7 @@ public class AdapterBenchmarkTests
         var options = new AdapterBenchmarkOptions
         {
             Batch = 2, Sequence = 4, InFeatures = 32, OutFeatures = 16, Rank = 2,
-            Model = AdapterTestModels.Config, ModelBatch = 2, ModelSequence = 4, Warmup = 1, Repeats = 2,
+            Model = AdapterTestModels.Config, ModelBatch = 2, ModelSequence = 4, Warmup = 1, Repeats = 2, ModelRepeats = 2,
             Progress = new SynchronousProgress(lines),
         };
         var report = AdapterBenchmark.Run(options);
