@@ -36,11 +36,23 @@ public static class AdapterBenchmark
             options.Progress?.Report($"{timing.Section} / {timing.Variant} / {timing.Phase}: median {timing.MedianMilliseconds:F2} ms");
         }
 
-        using (torch.NewDisposeScope())
+        if (options.Threads is < 1) throw new TtLoraException($"benchmark threads must be at least 1, got {options.Threads}");
+        int threadsBefore = torch.get_num_threads();
+        int threadsUsed;
+        try
         {
-            MeasureProjection(options, Record, cancellation);
-            MeasureTrainingSteps(options, Record, cancellation);
-            MeasureInference(options, Record, cancellation);
+            if (options.Threads is int threads) torch.set_num_threads(threads);
+            threadsUsed = torch.get_num_threads();
+            using (torch.NewDisposeScope())
+            {
+                MeasureProjection(options, Record, cancellation);
+                MeasureTrainingSteps(options, Record, cancellation);
+                MeasureInference(options, Record, cancellation);
+            }
+        }
+        finally
+        {
+            torch.set_num_threads(threadsBefore);
         }
 
         BenchmarkTiming Of(string section, string variant, string phase) =>
@@ -63,7 +75,7 @@ public static class AdapterBenchmark
         Compare(Inference, Forward, "lora-merged", "base", 1.02);
         Compare(Inference, Forward, "tt-merged", "base", 1.02);
         Compare(Inference, Forward, "lora-unmerged", "base");
-        return new AdapterBenchmarkReport(options, torch.get_num_threads(), timings, ratios);
+        return new AdapterBenchmarkReport(options, threadsUsed, timings, ratios);
     }
 
     private static void MeasureProjection(AdapterBenchmarkOptions o, Action<BenchmarkTiming> record, CancellationToken cancellation)
@@ -104,7 +116,7 @@ public static class AdapterBenchmark
                 foreach (var p in module.parameters()) ClearGrad(p);
             }));
         }
-        foreach (var timing in Interleaved(Projection, runs, o.Warmup, o.Repeats, cancellation)) record(timing);
+        foreach (var timing in Interleaved(Projection, runs, o.Warmup, o.Repeats, o.UseCpuTime, cancellation)) record(timing);
 
         // Every wrapper holds the same frozen Linear: release it so it is disposed once.
         foreach (var (_, module) in variants.Skip(1))
@@ -151,7 +163,7 @@ public static class AdapterBenchmark
             loss.backward();
             optimizers[c.Name].step();
         })))];
-        foreach (var timing in Interleaved(TrainingStep, runs, o.Warmup, o.ModelRepeats, cancellation)) record(timing);
+        foreach (var timing in Interleaved(TrainingStep, runs, o.Warmup, o.ModelRepeats, o.UseCpuTime, cancellation)) record(timing);
         foreach (var optimizer in optimizers.Values) optimizer.Dispose();
         injector.Detach();
     }
@@ -181,7 +193,7 @@ public static class AdapterBenchmark
                     using var logits = v.Model.Forward(ids);
                 }));
             }).ToList();
-        foreach (var timing in Interleaved(Inference, runs, o.Warmup, o.ModelRepeats, cancellation)) record(timing);
+        foreach (var timing in Interleaved(Inference, runs, o.Warmup, o.ModelRepeats, o.UseCpuTime, cancellation)) record(timing);
     }
 
     private static LlamaForSequenceClassification NewClassifier(AdapterBenchmarkOptions o)
@@ -194,7 +206,7 @@ public static class AdapterBenchmark
     // Runs the variants in turn, round after round, so slow drifts of the machine (other load, clock changes)
     // affect every variant alike; ratios of a few percent are only meaningful that way.
     private static IEnumerable<BenchmarkTiming> Interleaved(string section, IReadOnlyList<(string Variant, string Phase, Action? Setup, Action Run)> runs,
-        int warmup, int repeats, CancellationToken cancellation)
+        int warmup, int repeats, bool cpuTime, CancellationToken cancellation)
     {
         var samples = runs.Select(_ => new List<double>(repeats)).ToArray();
         for (int round = 0; round < warmup + repeats; round++)
@@ -203,10 +215,20 @@ public static class AdapterBenchmark
             {
                 cancellation.ThrowIfCancellationRequested();
                 runs[i].Setup?.Invoke();
-                var watch = Stopwatch.StartNew();
-                runs[i].Run();
-                watch.Stop();
-                if (round >= warmup) samples[i].Add(watch.Elapsed.TotalMilliseconds);
+                double elapsed;
+                if (cpuTime)
+                {
+                    double start = CpuClock.NowMilliseconds();
+                    runs[i].Run();
+                    elapsed = CpuClock.NowMilliseconds() - start;
+                }
+                else
+                {
+                    var watch = Stopwatch.StartNew();
+                    runs[i].Run();
+                    elapsed = watch.Elapsed.TotalMilliseconds;
+                }
+                if (round >= warmup) samples[i].Add(elapsed);
             }
         }
         return runs.Select((r, i) => new BenchmarkTiming(section, r.Variant, r.Phase, MedianOf(samples[i]), samples[i].Min(), samples[i].Count));

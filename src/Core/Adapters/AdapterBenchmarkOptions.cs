@@ -38,6 +38,15 @@ public sealed record AdapterBenchmarkOptions
     /// <summary>Timed runs per variant of the (cheaper) model measurements, where the goals are a few percent.</summary>
     public int ModelRepeats { get; init; } = 21;
 
+    /// <summary>Torch intra-op threads during the run (null: leave as is); restored afterwards.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>
+    /// Time with the process's CPU time instead of the wall clock. With one thread this measures the work itself and
+    /// is far less disturbed by other programs competing for the cores than wall time is.
+    /// </summary>
+    public bool UseCpuTime { get; init; }
+
     /// <summary>Seed for inputs and initialisation.</summary>
     public long Seed { get; init; }
 

@@ -34,6 +34,20 @@ public class AdapterBenchmarkTests
         Assert.All(report.Ratios, r => Assert.True(double.IsFinite(r.Value) && r.Value > 0 && double.IsFinite(r.MinimumRatio) && r.MinimumRatio > 0, r.Name));
     }
 
+    [Fact]
+    public void CpuTimeAndThreadOptionsWorkAndTheThreadCountIsRestored()
+    {
+        int before = torch.get_num_threads();
+        var report = AdapterBenchmark.Run(new AdapterBenchmarkOptions
+        {
+            Batch = 2, Sequence = 4, InFeatures = 32, OutFeatures = 32, Rank = 2, Model = AdapterTestModels.Config,
+            ModelBatch = 2, ModelSequence = 4, Warmup = 0, Repeats = 1, ModelRepeats = 1, Threads = 1, UseCpuTime = true,
+        });
+        Assert.Equal(1, report.Threads);
+        Assert.Equal(before, torch.get_num_threads());
+        Assert.All(report.Timings, t => Assert.True(t.MedianMilliseconds >= 0 && double.IsFinite(t.MedianMilliseconds)));
+    }
+
     sealed class SynchronousProgress(List<string> lines) : IProgress<string>
     {
         public void Report(string value) => lines.Add(value);
