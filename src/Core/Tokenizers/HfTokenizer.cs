@@ -115,7 +115,6 @@ public sealed class HfTokenizer
     public TokenizerEncoding Encode(string text, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);
-        text = UnicodeText.ReplaceLoneSurrogates(text);
         var ids = new List<int>();
         var words = new List<PreToken>();
         foreach (var segment in _rawMatcher.Split(text))

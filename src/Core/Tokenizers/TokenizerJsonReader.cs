@@ -6,7 +6,7 @@ namespace TtLora.Core.Tokenizers;
 /// Typed access to the fields of a tokenizer.json document. Every failure becomes a
 /// <see cref="TtLoraException"/> that names the file and the JSON path of the offending field.
 /// </summary>
-public sealed class TokenizerJsonReader
+internal sealed class TokenizerJsonReader
 {
     /// <summary>Creates a reader whose errors name <paramref name="filePath"/>.</summary>
     public TokenizerJsonReader(string filePath) => FilePath = filePath;

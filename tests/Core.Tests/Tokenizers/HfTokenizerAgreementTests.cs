@@ -13,6 +13,16 @@ public sealed class HfTokenizerAgreementTests(LlamaTokenizersFixture fixture) : 
     public void Llama2_EncodesAndDecodesExactlyLikeHuggingFace() => AssertAgreement(fixture.Llama2);
 
     [Fact]
+    public void Llama3WithBosTemplate_EncodesAndDecodesExactlyLikeHuggingFace()
+    {
+        AssertAgreement(fixture.Llama3WithBos);
+        var tokenizer = fixture.Llama3WithBos.Tokenizer;
+        Assert.Equal([128000, 9906, 1917], tokenizer.Encode("Hello world").Ids);
+        Assert.Equal("Hello world", tokenizer.Decode([128000, 9906, 1917], skipSpecialTokens: true));
+        Assert.Equal(128000, tokenizer.BosId);
+    }
+
+    [Fact]
     public void Llama3_ReportsVocabularyAndSpecialIds()
     {
         var tokenizer = fixture.Llama3.Tokenizer;

@@ -13,7 +13,8 @@ public sealed class UnicodeFormNormalizer : INormalizer
     public NormalizationForm Form { get; }
 
     /// <inheritdoc/>
-    public string Normalize(string text) => text.Normalize(Form);
+    // .NET refuses to normalize text with unpaired surrogates; those are kept and the rest normalized.
+    public string Normalize(string text) => UnicodeText.MapValidRuns(text, run => run.Normalize(Form));
 
     /// <inheritdoc/>
     public void WriteJson(Utf8JsonWriter writer) => NormalizerJson.WriteTypeOnly(writer, Form switch

@@ -8,22 +8,23 @@ namespace TtLora.Core.Tokenizers;
 internal static class UnicodeText
 {
     /// <summary>
-    /// Replaces unpaired surrogates with U+FFFD. Hugging Face works on valid Unicode strings;
-    /// this makes C# strings with broken surrogates encode like their UTF-8 conversion does.
+    /// Applies <paramref name="transform"/> to the runs of valid text between unpaired surrogates,
+    /// keeping the surrogates themselves (an unpaired surrogate is treated like any unknown
+    /// character, whose UTF-8 form is that of U+FFFD, as Hugging Face's JavaScript code does).
     /// </summary>
-    public static string ReplaceLoneSurrogates(string text)
+    public static string MapValidRuns(string text, Func<string, string> transform)
     {
         int firstBad = FindLoneSurrogate(text, 0);
-        if (firstBad < 0) return text;
+        if (firstBad < 0) return transform(text);
         var builder = new StringBuilder(text.Length);
         int i = 0;
         while (firstBad >= 0)
         {
-            builder.Append(text, i, firstBad - i).Append('\uFFFD');
+            builder.Append(transform(text[i..firstBad])).Append(text[firstBad]);
             i = firstBad + 1;
             firstBad = FindLoneSurrogate(text, i);
         }
-        return builder.Append(text, i, text.Length - i).ToString();
+        return builder.Append(transform(text[i..])).ToString();
     }
 
     private static int FindLoneSurrogate(string text, int start)
@@ -61,16 +62,4 @@ internal static class UnicodeText
     /// <summary>True when <paramref name="text"/> starts with a word character.</summary>
     public static bool StartsWithWordCharacter(ReadOnlySpan<char> text) =>
         Rune.DecodeFromUtf16(text, out var rune, out _) == OperationStatus.Done && IsWordCharacter(rune);
-
-    /// <summary>Number of code points in <paramref name="text"/>.</summary>
-    public static int CodePointCount(string text)
-    {
-        int count = 0;
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
-            count++;
-        }
-        return count;
-    }
 }
