@@ -1,1 +1,28 @@
-Console.WriteLine("ttlora");
+using System.Text.Json;
+using TtLora.Extension;
+
+namespace TtLora.Kernel;
+
+/// <summary>The <c>ttlora</c> executable: the terminal host of the command set.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // First Ctrl+C asks running work to stop cleanly; a second one kills the process.
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var context = new CommandContext
+        {
+            Cancellation = cancel.Token,
+            Emit = (result, json) => Console.Out.WriteLine(json
+                ? result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = false })
+                : result.ToText()),
+        };
+        return CommandRunner.Run(args, context, Console.Out, Console.Error);
+    }
+}

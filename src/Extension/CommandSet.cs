@@ -1,0 +1,21 @@
+using System.CommandLine;
+using TtLora.Extension.Verbs;
+
+namespace TtLora.Extension;
+
+/// <summary>
+/// The one grammar of tt-lora: every verb, for the terminal (<c>ttlora VERB</c>) and for notebook cells
+/// (<c>#!tt-lora VERB</c>) alike.
+/// </summary>
+public static class CommandSet
+{
+    public static RootCommand Build(CommandContext context)
+    {
+        var root = new RootCommand("tt-lora: tensor-train LoRA experts and routers for Llama-family models");
+        root.Add(GenerateVerb.Build(context));
+        root.Add(TokenizeVerb.Build(context));
+        root.Add(ModelVerb.Build(context));
+        root.Add(DemoVerb.Build(context));
+        return root;
+    }
+}
