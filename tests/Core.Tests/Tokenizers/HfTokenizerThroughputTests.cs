@@ -10,6 +10,19 @@ public sealed class HfTokenizerThroughputTests(LlamaTokenizersFixture fixture, I
     private static readonly string LargeText = BuildLargeText(400_000);
 
     [Fact]
+    public void LoadingTheRealTokenizers_TakesAtMostAFewSeconds()
+    {
+        foreach (var path in new[] { fixture.Llama3.TokenizerJsonPath, fixture.Llama2.TokenizerJsonPath })
+        {
+            var watch = Stopwatch.StartNew();
+            var tokenizer = TtLora.Core.Tokenizers.HfTokenizer.FromFile(path);
+            watch.Stop();
+            output.WriteLine($"{Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(path))))}: loaded {tokenizer.VocabSize} tokens in {watch.ElapsedMilliseconds} ms");
+            Assert.True(watch.Elapsed.TotalSeconds < 10, $"loading {path} took {watch.Elapsed.TotalSeconds:F1} s");
+        }
+    }
+
+    [Fact]
     public void Llama3_EncodesLargeTextQuicklyAndLosslessly()
     {
         var tokenizer = fixture.Llama3.Tokenizer;

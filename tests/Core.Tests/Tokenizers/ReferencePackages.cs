@@ -26,9 +26,9 @@ internal static class ReferencePackages
     }
 
     /// <summary>The unpacked package folder (the one holding package.json) for an npm spec such as "name@1.2.3".</summary>
-    public static string PackageDirectory(string spec)
+    public static string PackageDirectory(string spec, string? cacheRoot = null)
     {
-        string npmRoot = Path.Combine(CacheRoot, "npm");
+        string npmRoot = Path.Combine(cacheRoot ?? CacheRoot, "npm");
         string final = Path.Combine(npmRoot, spec.Replace('/', '+'));
         string packageDir = Path.Combine(final, "package");
         if (File.Exists(Path.Combine(packageDir, "package.json"))) return packageDir;

@@ -172,7 +172,7 @@ public sealed class OnigurumaRegex
                     if (char.IsSurrogate(c))
                         throw new ArgumentException("characters outside the Basic Multilingual Plane are not supported in patterns");
                     atomStart = output.Length;
-                    AppendLiteral(output, c);
+                    output.Append(c);
                     i++;
                     break;
             }
@@ -296,6 +296,9 @@ public sealed class OnigurumaRegex
         throw new ArgumentException("unterminated character class");
     }
 
+    // \d, \s and \p{..} categories mean the same in both engines (Unicode Nd, White_Space, general
+    // categories) and are copied. \w differs (.NET omits some marks), so it is spelled out; \W inside
+    // a class and \b keep .NET's slightly narrower word set.
     private static int TranslateEscape(string pattern, int i, StringBuilder output, bool inClass)
     {
         if (i + 1 >= pattern.Length) throw new ArgumentException("pattern ends with a lone backslash");
@@ -339,6 +342,4 @@ public sealed class OnigurumaRegex
                 return i + 2;
         }
     }
-
-    private static void AppendLiteral(StringBuilder output, char c) => output.Append(c);
 }
