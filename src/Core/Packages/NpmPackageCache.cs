@@ -13,10 +13,12 @@ namespace TtLora.Core.Packages;
 public static class NpmPackageCache
 {
     /// <summary>The unpacked package folder (the tarball's <c>package/</c>), fetching it on first use.</summary>
-    public static string Get(string name, string version, Action<string>? log = null)
+    /// <param name="cacheRoot">Another cache root than <see cref="CacheDirectory.Root"/> (tests use a temp one).</param>
+    public static string Get(string name, string version, Action<string>? log = null, string? cacheRoot = null)
     {
-        string root = CacheDirectory.Sub("npm");
-        string safe = name.Replace('/', '+').Replace('@', '_') + "@" + version;
+        string root = Path.Combine(cacheRoot ?? CacheDirectory.Root, "npm");
+        Directory.CreateDirectory(root);
+        string safe = name.Replace('/', '+') + "@" + version;
         string target = Path.Combine(root, safe);
         if (File.Exists(Path.Combine(target, ".complete"))) return Path.Combine(target, "package");
 

@@ -24,7 +24,7 @@ public class HuggingFaceAgreementTests
         _ => throw new ArgumentException(name),
     };
 
-    static (string Dir, LlamaForCausalLM Model) Saved(TempDir tmp, LlamaConfig config, long seed)
+    static (string Dir, LlamaForCausalLM Model) Saved(TempFolder tmp, LlamaConfig config, long seed)
     {
         var model = TestModels.CausalLM(config, seed);
         LlamaCheckpoint.Save(model, tmp.Path);
@@ -45,7 +45,7 @@ public class HuggingFaceAgreementTests
     [MemberData(nameof(Architectures))]
     public void CausalLogitsMatchTheReference(string architecture)
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         var (dir, model) = Saved(tmp, Config(architecture), seed: 31);
         using (model)
         {
@@ -60,7 +60,7 @@ public class HuggingFaceAgreementTests
     [Fact]
     public void RightPaddedBatchMatchesTheReferenceOnRealTokens()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         var (dir, model) = Saved(tmp, Config("gqa-tied-llama3"), seed: 33);
         using (model)
         {
@@ -76,7 +76,7 @@ public class HuggingFaceAgreementTests
     [Fact]
     public void ClassificationLogitsMatchTheReference()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         var config = Config("gqa-tied-llama3");
         using (var classifier = new LlamaForSequenceClassification(config, numLabels: 3))
         {
@@ -96,7 +96,7 @@ public class HuggingFaceAgreementTests
     [Fact]
     public void GreedyIdsMatchTheReference()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         var (dir, model) = Saved(tmp, Config("gqa-tied-llama3"), seed: 35);
         using (model)
         {
@@ -110,7 +110,7 @@ public class HuggingFaceAgreementTests
     [Fact]
     public void Bfloat16CheckpointLoadedAsFloat32MatchesTheReference()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder();
         using (var model = TestModels.CausalLM(Config("mha-untied-plain"), seed: 36))
         {
             model.to(ScalarType.BFloat16);
