@@ -28,6 +28,38 @@ public sealed class LlamaAttention : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Names of the projection slots, as Hugging Face names them.</summary>
+    public static IReadOnlyList<string> ProjectionNames { get; } = ["q_proj", "k_proj", "v_proj", "o_proj"];
+
+    /// <summary>The module in a projection slot: a Linear, or an adapter wrapper around one.</summary>
+    public nn.Module<Tensor, Tensor> Projection(string name) => Slot(name);
+
+    /// <summary>
+    /// Puts <paramref name="replacement"/> into a projection slot (e.g. an adapter wrapping the sealed Linear)
+    /// and returns the module it replaces, which the caller now owns.
+    /// </summary>
+    public nn.Module<Tensor, Tensor> ReplaceProjection(string name, nn.Module<Tensor, Tensor> replacement)
+    {
+        ref var slot = ref Slot(name);
+        var previous = slot;
+        register_module(name, null!); // a null module unregisters the name
+        register_module(name, replacement);
+        slot = replacement;
+        return previous;
+    }
+
+    ref nn.Module<Tensor, Tensor> Slot(string name)
+    {
+        switch (name)
+        {
+            case "q_proj": return ref q_proj;
+            case "k_proj": return ref k_proj;
+            case "v_proj": return ref v_proj;
+            case "o_proj": return ref o_proj;
+            default: throw new ArgumentException($"no projection named \"{name}\"; expected one of {string.Join(", ", ProjectionNames)}", nameof(name));
+        }
+    }
+
     /// <param name="x">[B, S, hidden]</param>
     /// <param name="cos">rotary cos [B, S, head_dim]</param>
     /// <param name="sin">rotary sin [B, S, head_dim]</param>

@@ -22,6 +22,22 @@ public sealed class LlamaDecoderLayer : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The attention block (its projections can be replaced by adapter wrappers).</summary>
+    public LlamaAttention SelfAttention => self_attn;
+
+    /// <summary>The feed-forward block: a <see cref="LlamaMlp"/>, or a block adapter wrapping one.</summary>
+    public nn.Module<Tensor, Tensor> Mlp => mlp;
+
+    /// <summary>Puts <paramref name="replacement"/> in place of the feed-forward block and returns the previous one, which the caller now owns.</summary>
+    public nn.Module<Tensor, Tensor> ReplaceMlp(nn.Module<Tensor, Tensor> replacement)
+    {
+        var previous = mlp;
+        register_module(nameof(mlp), null!); // a null module unregisters the name
+        register_module(nameof(mlp), replacement);
+        mlp = replacement;
+        return previous;
+    }
+
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
     {
         using var scope = NewDisposeScope();

@@ -18,6 +18,37 @@ public sealed class LlamaMlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Names of the projection slots, as Hugging Face names them.</summary>
+    public static IReadOnlyList<string> ProjectionNames { get; } = ["gate_proj", "up_proj", "down_proj"];
+
+    /// <summary>The module in a projection slot: a Linear, or an adapter wrapper around one.</summary>
+    public nn.Module<Tensor, Tensor> Projection(string name) => Slot(name);
+
+    /// <summary>
+    /// Puts <paramref name="replacement"/> into a projection slot (e.g. an adapter wrapping the sealed Linear)
+    /// and returns the module it replaces, which the caller now owns.
+    /// </summary>
+    public nn.Module<Tensor, Tensor> ReplaceProjection(string name, nn.Module<Tensor, Tensor> replacement)
+    {
+        ref var slot = ref Slot(name);
+        var previous = slot;
+        register_module(name, null!); // a null module unregisters the name
+        register_module(name, replacement);
+        slot = replacement;
+        return previous;
+    }
+
+    ref nn.Module<Tensor, Tensor> Slot(string name)
+    {
+        switch (name)
+        {
+            case "gate_proj": return ref gate_proj;
+            case "up_proj": return ref up_proj;
+            case "down_proj": return ref down_proj;
+            default: throw new ArgumentException($"no projection named \"{name}\"; expected one of {string.Join(", ", ProjectionNames)}", nameof(name));
+        }
+    }
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
