@@ -1,7 +1,7 @@
 namespace TtLora.Core.Tests;
 
 /// <summary>A fresh temporary folder, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder() => Path = Directory.CreateTempSubdirectory("ttlora-test-").FullName;
 
