@@ -43,21 +43,26 @@ public static class AdapterBenchmark
             MeasureInference(options, Record, cancellation);
         }
 
-        double Median(string section, string variant, string phase) =>
-            timings.First(t => t.Section == section && t.Variant == variant && t.Phase == phase).MedianMilliseconds;
+        BenchmarkTiming Of(string section, string variant, string phase) =>
+            timings.First(t => t.Section == section && t.Variant == variant && t.Phase == phase);
         var ratios = new List<BenchmarkRatio>();
+        void Compare(string section, string phase, string numerator, string denominator, double? target = null)
+        {
+            var (top, bottom) = (Of(section, numerator, phase), Of(section, denominator, phase));
+            ratios.Add(new($"{numerator} / {denominator} ({section}{(phase == Step ? "" : " " + phase)})",
+                top.MedianMilliseconds / bottom.MedianMilliseconds, top.MinMilliseconds / bottom.MinMilliseconds, target));
+        }
         foreach (var phase in new[] { Forward, ForwardBackward })
         {
-            foreach (var (name, _) in TtPaths)
-                ratios.Add(new($"{name} / lora ({Projection} {phase})", Median(Projection, name, phase) / Median(Projection, "lora", phase), null));
-            ratios.Add(new($"lora / none ({Projection} {phase})", Median(Projection, "lora", phase) / Median(Projection, "none", phase), null));
+            foreach (var (name, _) in TtPaths) Compare(Projection, phase, name, "lora");
+            Compare(Projection, phase, "lora", "none");
         }
-        ratios.Add(new($"tt-factorized / lora ({TrainingStep})", Median(TrainingStep, "tt-factorized", Step) / Median(TrainingStep, "lora", Step), 1.10));
-        ratios.Add(new($"tt-contraction / lora ({TrainingStep})", Median(TrainingStep, "tt-contraction", Step) / Median(TrainingStep, "lora", Step), null));
-        ratios.Add(new($"bottleneck / lora ({TrainingStep})", Median(TrainingStep, "bottleneck", Step) / Median(TrainingStep, "lora", Step), null));
-        ratios.Add(new($"lora-merged / base ({Inference})", Median(Inference, "lora-merged", Forward) / Median(Inference, "base", Forward), 1.02));
-        ratios.Add(new($"tt-merged / base ({Inference})", Median(Inference, "tt-merged", Forward) / Median(Inference, "base", Forward), 1.02));
-        ratios.Add(new($"lora-unmerged / base ({Inference})", Median(Inference, "lora-unmerged", Forward) / Median(Inference, "base", Forward), null));
+        Compare(TrainingStep, Step, "tt-factorized", "lora", 1.10);
+        Compare(TrainingStep, Step, "tt-contraction", "lora");
+        Compare(TrainingStep, Step, "bottleneck", "lora");
+        Compare(Inference, Forward, "lora-merged", "base", 1.02);
+        Compare(Inference, Forward, "tt-merged", "base", 1.02);
+        Compare(Inference, Forward, "lora-unmerged", "base");
         return new AdapterBenchmarkReport(options, torch.get_num_threads(), timings, ratios);
     }
 
