@@ -1,3 +1,6 @@
+using TtLora.Core.Registry;
+using TtLora.Core.Training;
+
 namespace TtLora.Extension;
 
 /// <summary>
@@ -10,6 +13,12 @@ public sealed class CommandContext
     public string? Model { get; set; }
     /// <summary>Default device choice: auto, cpu or cuda.</summary>
     public string Device { get; set; } = "auto";
+
+    /// <summary>Default expert registry folder.</summary>
+    public string Registry { get; set; } = ExpertRegistry.DefaultPath;
+
+    /// <summary>Receives training progress; the terminal draws a progress bar, a notebook a live chart.</summary>
+    public Action<TrainingProgress> Progress { get; init; } = _ => { };
 
     /// <summary>Receives each result a verb produces; <c>json</c> says the user asked for machine-readable output.</summary>
     public Action<ICommandResult, bool> Emit { get; init; } = (_, _) => { };

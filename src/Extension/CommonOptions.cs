@@ -24,6 +24,12 @@ internal static class CommonOptions
         return option;
     }
 
+    public static Option<string?> Registry() => new("--registry") { Description = "Expert registry folder (default: ./registry or the session's)", HelpName = "DIR" };
+
+    /// <summary>Comma-separated list option, e.g. --targets q_proj,v_proj.</summary>
+    public static IReadOnlyList<string> SplitList(string? value) =>
+        (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public static string RequireModel(string? given, CommandContext context) =>
         given ?? context.Model ?? throw new TtLoraException("--model: no model folder given (pass --model DIR, or set one with `use --model DIR`)");
 }
