@@ -16,6 +16,12 @@ public static class CommandSet
         root.Add(TokenizeVerb.Build(context));
         root.Add(ModelVerb.Build(context));
         root.Add(DemoVerb.Build(context));
+        root.Add(PlanVerb.Build(context));
+        root.Add(DataVerb.Build(context));
+        root.Add(PretrainVerb.Build(context));
+        root.Add(TrainVerb.Build(context));
+        root.Add(ExpertsVerb.Build(context));
+        root.Add(PredictVerb.Build(context));
         return root;
     }
 }

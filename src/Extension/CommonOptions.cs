@@ -32,4 +32,12 @@ internal static class CommonOptions
 
     public static string RequireModel(string? given, CommandContext context) =>
         given ?? context.Model ?? throw new TtLoraException("--model: no model folder given (pass --model DIR, or set one with `use --model DIR`)");
+
+    /// <summary>The base model for expert work: --model, else the session's, else the pretrained demo base if it exists.</summary>
+    public static string RequireBaseModel(string? given, CommandContext context)
+    {
+        if (given is not null || context.Model is not null) return RequireModel(given, context);
+        if (File.Exists(Path.Combine(Verbs.PretrainVerb.DefaultOutput, "config.json"))) return Verbs.PretrainVerb.DefaultOutput;
+        throw new TtLoraException($"--model: no base model given and {Verbs.PretrainVerb.DefaultOutput} does not exist (run `ttlora pretrain` or pass --model DIR)");
+    }
 }

@@ -11,7 +11,7 @@ public sealed record PretrainOptions
     public LlamaConfig Architecture { get; init; } = ModelPresets.Get("small");
     public int SequenceLength { get; init; } = 128;
     public int BatchSize { get; init; } = 16;
-    public int Steps { get; init; } = 1200;
+    public int Steps { get; init; } = 900;
     public double LearningRate { get; init; } = 3e-3;
     public int WarmupSteps { get; init; } = 60;
     public double WeightDecay { get; init; } = 0.1;

@@ -13,7 +13,7 @@ public sealed class ExpertTrainerTests(TinyBaseFixture fixture) : IClassFixture<
         var registry = new ExpertRegistry(fixture.Folder.Sub("registry-" + kind));
         var options = new ExpertTrainingOptions { Adapter = kind, Epochs = 6, BatchSize = 16, LearningRate = lr, Patience = 6 };
         var events = new List<TrainingProgress>();
-        var manifest = ExpertTrainer.Train(fixture.BaseDir, fixture.Task, registry, $"topic-{kind}", options, progress: new SyncProgress<TrainingProgress>(events.Add));
+        var manifest = ExpertTrainer.Train(fixture.BaseDir, fixture.Task, registry, $"topic-{kind}", options, progress: new CallbackProgress<TrainingProgress>(events.Add));
 
         // Two balanced topics: the majority baseline is near 50%; templated topics are easy, so demand a clear margin.
         Assert.True(manifest.TestAccuracy >= manifest.MajorityBaseline + 0.25, $"{kind}: test accuracy {manifest.TestAccuracy:P1} vs majority {manifest.MajorityBaseline:P1}");
@@ -52,7 +52,7 @@ public sealed class ExpertTrainerTests(TinyBaseFixture fixture) : IClassFixture<
         var first = ExpertTrainer.Train(fixture.BaseDir, fixture.Task, registry, "e", new ExpertTrainingOptions { Epochs = 1, BatchSize = 32 });
         var before = Directory.GetFiles(registry.PathOf("e")).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         using var cancel = new CancellationTokenSource();
-        var progress = new SyncProgress<TrainingProgress>(p => { if (p.Step == 3) cancel.Cancel(); });
+        var progress = new CallbackProgress<TrainingProgress>(p => { if (p.Step == 3) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => ExpertTrainer.Train(fixture.BaseDir, fixture.Task, registry, "e",
             new ExpertTrainingOptions { Epochs = 3, BatchSize = 8, Seed = 9 }, progress: progress, cancellation: cancel.Token));
         var after = Directory.GetFiles(registry.PathOf("e")).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);

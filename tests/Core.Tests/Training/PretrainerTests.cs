@@ -35,7 +35,7 @@ public sealed class PretrainerTests
     {
         using var folder = new TempFolder();
         var events = new List<TrainingProgress>();
-        var report = Pretrainer.Run(Documents(300, 1), Documents(40, 2), folder["base"], Tiny, new SyncProgress<TrainingProgress>(events.Add));
+        var report = Pretrainer.Run(Documents(300, 1), Documents(40, 2), folder["base"], Tiny, new CallbackProgress<TrainingProgress>(events.Add));
 
         // Uniform guessing over the vocabulary costs ln(V) nats; templated text must be learnt far below that.
         Assert.True(report.ValidationLoss < 0.5 * Math.Log(report.VocabSize), $"validation loss {report.ValidationLoss:F3} vs ln V = {Math.Log(report.VocabSize):F3}");
@@ -68,15 +68,9 @@ public sealed class PretrainerTests
     {
         using var folder = new TempFolder();
         using var cancel = new CancellationTokenSource();
-        var progress = new SyncProgress<TrainingProgress>(e => { if (e.Step == 5) cancel.Cancel(); });
+        var progress = new CallbackProgress<TrainingProgress>(e => { if (e.Step == 5) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => Pretrainer.Run(Documents(100, 1), Documents(20, 2), folder["base"], Tiny, progress, cancel.Token));
         Assert.False(Directory.Exists(folder["base"]));
         Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
     }
-}
-
-/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }
