@@ -22,6 +22,7 @@ public static class CommandSet
         root.Add(TrainVerb.Build(context));
         root.Add(ExpertsVerb.Build(context));
         root.Add(PredictVerb.Build(context));
+        root.Add(BenchVerb.Build(context));
         return root;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TtLora.Extension;
+using TtLora.Kernel.Terminal;
 
 namespace TtLora.Kernel;
 
@@ -16,13 +17,15 @@ public static class Program
             e.Cancel = true;
             cancel.Cancel();
         };
+        var progress = new TerminalProgress(Console.Error);
         var context = new CommandContext
         {
             Cancellation = cancel.Token,
+            Progress = progress.Report,
             Emit = (result, json) => Console.Out.WriteLine(json
                 ? result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = false })
                 : result.ToText()),
         };
-        return CommandRunner.Run(args, context, Console.Out, Console.Error);
+        return progress.Run(() => CommandRunner.Run(args, context, Console.Out, Console.Error));
     }
 }
