@@ -33,7 +33,7 @@ public class PlanCommandTests
     [Fact]
     public void UserFactorsAreValidated()
     {
-        var outcome = CliHarness.Run("plan", "--config", Llama32Config(), "--input-factors", "q_proj=16,8,4,2");
+        var outcome = CliHarness.Run("plan", "--config", Llama32Config(), "--input-factors", "q_proj=16,8,4,2", "--output-factors", "q_proj=16,8,4,4");
         Assert.Equal(CommandRunner.Failure, outcome.ExitCode);
         Assert.Contains("q_proj", outcome.Error);
         Assert.Contains("1024", outcome.Error);
