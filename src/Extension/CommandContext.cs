@@ -8,6 +8,8 @@ public sealed class CommandContext
 {
     /// <summary>Default model folder when a verb's --model is omitted.</summary>
     public string? Model { get; set; }
+    /// <summary>Default expert registry folder when a verb's --registry is omitted.</summary>
+    public string? Registry { get; set; }
     /// <summary>Default device choice: auto, cpu or cuda.</summary>
     public string Device { get; set; } = "auto";
 

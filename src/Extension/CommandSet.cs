@@ -16,6 +16,8 @@ public static class CommandSet
         root.Add(TokenizeVerb.Build(context));
         root.Add(ModelVerb.Build(context));
         root.Add(DemoVerb.Build(context));
+        root.Add(UseVerb.Build(context));
+        root.Add(HelpVerb.Build(context));
         return root;
     }
 }
