@@ -46,7 +46,8 @@ public sealed class JupyterKernel : IDisposable
         var codec = new WireCodec(new MessageSigner(connection.SignatureScheme, connection.Key), new ReplayGuard());
         sockets = new KernelSockets(connection, codec, OnReceived, log.Write);
         var commands = new CommandContext { Emit = (result, json) => lastOutput?.Emit(result, json) };
-        csharp = new CSharpSession(new KernelGlobals(() => lastOutput));
+        csharp = new CSharpSession(new KernelGlobals(() => lastOutput),
+            elapsed => log.Write($"C# scripting ready (first compilation {elapsed.TotalSeconds:0.00} s)"));
         cells = new CellRunner(csharp, new MagicRunner(commands));
         RootCommand Verbs() => CommandSet.Build(commands);
         completion = new CodeCompletion(csharp, Verbs);

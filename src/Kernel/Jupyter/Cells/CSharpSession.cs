@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.CodeAnalysis;
@@ -30,7 +31,8 @@ internal sealed class CSharpSession
     readonly ScriptOptions options;
     Task<ScriptState<object>> state;
 
-    public CSharpSession(KernelGlobals globals)
+    /// <param name="ready">Told how long the first compilation took, once the engine is warm.</param>
+    public CSharpSession(KernelGlobals globals, Action<TimeSpan>? ready = null)
     {
         options = ScriptOptions.Default
             .AddReferences(
@@ -44,7 +46,13 @@ internal sealed class CSharpSession
         ParseOptions = CSharpParseOptions.Default.WithKind(SourceCodeKind.Script).WithLanguageVersion(LanguageVersion.Latest);
         // The first compilation loads and jits most of Roslyn (seconds); doing it while the front end connects
         // makes the user's first cell fast. Its state, with no variables, is where the session starts.
-        state = Task.Run(() => CSharpScript.RunAsync("", options, globals, typeof(KernelGlobals)));
+        state = Task.Run(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var initial = await CSharpScript.RunAsync("", options, globals, typeof(KernelGlobals));
+            ready?.Invoke(clock.Elapsed);
+            return initial;
+        });
     }
 
     public CSharpParseOptions ParseOptions { get; }
