@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using TtLora.Core;
 
 namespace TtLora.Extension;
@@ -12,15 +13,18 @@ public static class CommandRunner
     public const int UsageError = 2;
     public const int Failure = 1;
 
-    public static int Run(IReadOnlyList<string> args, CommandContext context, TextWriter output, TextWriter error)
+    /// <param name="extend">Adds host-only verbs (the executable's <c>kernel</c>) to the shared grammar.</param>
+    public static int Run(IReadOnlyList<string> args, CommandContext context, TextWriter output, TextWriter error, Action<RootCommand>? extend = null)
     {
         var root = CommandSet.Build(context);
+        extend?.Invoke(root);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors) error.WriteLine($"error: {e.Message}");
-            string verb = parsed.CommandResult.Command == root ? "" : " " + parsed.CommandResult.Command.Name;
-            error.WriteLine($"See 'ttlora{verb} --help'.");
+            var path = new List<string>();
+            for (SymbolResult? r = parsed.CommandResult; r is CommandResult c && c.Command != root; r = r.Parent) path.Insert(0, c.Command.Name);
+            error.WriteLine($"See 'ttlora{(path.Count > 0 ? " " + string.Join(" ", path) : "")} --help'.");
             return UsageError;
         }
         try

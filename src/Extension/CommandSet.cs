@@ -23,6 +23,8 @@ public static class CommandSet
         root.Add(ExpertsVerb.Build(context));
         root.Add(PredictVerb.Build(context));
         root.Add(BenchVerb.Build(context));
+        root.Add(UseVerb.Build(context));
+        root.Add(HelpVerb.Build(context));
         return root;
     }
 }

@@ -1,10 +1,14 @@
 using System.Text.Json;
 using TtLora.Extension;
 using TtLora.Kernel.Terminal;
+using TtLora.Kernel.Jupyter;
 
 namespace TtLora.Kernel;
 
-/// <summary>The <c>ttlora</c> executable: the terminal host of the command set.</summary>
+/// <summary>
+/// The <c>ttlora</c> executable: the terminal host of the command set, and the Jupyter kernel
+/// (<c>ttlora kernel ...</c>), which hosts the same command set in notebook cells.
+/// </summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -26,6 +30,9 @@ public static class Program
                 ? result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = false })
                 : result.ToText()),
         };
-        return progress.Run(() => CommandRunner.Run(args, context, Console.Out, Console.Error));
+        int Run() => CommandRunner.Run(args, context, Console.Out, Console.Error,
+            root => root.Add(KernelCommand.Build(Console.Out, Console.Error)));
+        // The kernel talks to Jupyter, not to a person: no progress display around it.
+        return args.Length > 0 && args[0] == KernelCommand.Name ? Run() : progress.Run(Run);
     }
 }
