@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the .NET SDK, idempotently:
 #   - numpy for Debian's python3 (the independent Hugging Face Llama reference in tests/reference);
-#   - Node.js and npm (Hugging Face's own JS tokenizers are the reference for ours).
+#   - Node.js and npm (Hugging Face's own JS tokenizers are the reference for ours);
+#   - Chromium (headless, to check that notebook charts render offline).
 # Safe to run repeatedly; installs only what is missing. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -9,9 +10,10 @@ need=()
 if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then need+=(python3-numpy); fi
 if ! command -v node >/dev/null 2>&1; then need+=(nodejs); fi
 if ! command -v npm >/dev/null 2>&1; then need+=(npm); fi
+if ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test dependencies: all present (python3-numpy, node, npm)"
+  echo "test dependencies: all present (python3-numpy, node, npm, chromium)"
   exit 0
 fi
 

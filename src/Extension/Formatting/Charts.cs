@@ -45,7 +45,7 @@ public static class Charts
         };
         if (zMin is { } lo) trace["zmin"] = lo;
         if (zMax is { } hi) trace["zmax"] = hi;
-        if (showValues) trace["texttemplate"] = "%{z:.3g}";
+        if (showValues) trace["texttemplate"] = "%{z:.3~g}";
 
         // Height follows the row count so labels stay legible, within sensible bounds.
         var layout = PlotlyJson.Layout(title, Math.Clamp(120 + 26 * rows, 300, 900), xTitle, yTitle);
