@@ -48,7 +48,7 @@ public sealed class HtmlTable
     /// <summary>Marks the numerically best cell(s) of a column as <see cref="Highlight.Best"/>; ties are all marked.</summary>
     public HtmlTable HighlightBestInColumn(int column, bool higherIsBetter = true)
     {
-        CheckCell(0, column, allowEmpty: true);
+        CheckColumn(column);
         MarkBest(Enumerable.Range(0, _rows.Count).Select(r => (r, column)), higherIsBetter);
         return this;
     }
@@ -99,10 +99,18 @@ public sealed class HtmlTable
             _rows[r][c] = _rows[r][c].With(Highlight.Best);
     }
 
-    void CheckCell(int row, int column, bool allowEmpty = false)
+    void CheckCell(int row, int column)
     {
-        bool rowOk = allowEmpty ? row == 0 || (uint)row < (uint)_rows.Count : (uint)row < (uint)_rows.Count;
-        if (!rowOk || (uint)column >= (uint)Columns.Count)
-            throw new TtLoraException($"HtmlTable '{Caption}': cell ({row}, {column}) is outside the table of {_rows.Count} rows and {Columns.Count} columns.");
+        if ((uint)row >= (uint)_rows.Count) throw Outside(row, column);
+        CheckColumn(column);
     }
+
+    void CheckColumn(int column)
+    {
+        if ((uint)column >= (uint)Columns.Count) throw Outside(null, column);
+    }
+
+    TtLoraException Outside(int? row, int column) => new(row is null
+        ? $"HtmlTable '{Caption}': column {column} is outside the table's {Columns.Count} columns."
+        : $"HtmlTable '{Caption}': cell ({row}, {column}) is outside the table of {_rows.Count} rows and {Columns.Count} columns.");
 }

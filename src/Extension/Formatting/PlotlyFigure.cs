@@ -41,12 +41,7 @@ public sealed class PlotlyFigure : IRichDisplay
     }
 
     /// <summary>The chart title, or null when the layout has none.</summary>
-    public string? Title => _layout["title"] switch
-    {
-        JsonObject title => title["text"]?.GetValue<string>(),
-        JsonValue text when text.GetValueKind() == JsonValueKind.String => text.GetValue<string>(),
-        _ => null,
-    };
+    public string? Title => StringOf(_layout["title"] is JsonObject title ? title["text"] : _layout["title"]);
 
     /// <summary>The number of traces.</summary>
     public int TraceCount => _data.Count;
@@ -67,8 +62,8 @@ public sealed class PlotlyFigure : IRichDisplay
         s.Append($"chart: {Title ?? "(untitled)"} ({_data.Count} trace{(_data.Count == 1 ? "" : "s")})");
         foreach (var trace in _data.OfType<JsonObject>())
         {
-            string type = trace["type"]?.GetValue<string>() ?? "scatter";
-            string? name = trace["name"]?.GetValue<string>();
+            string type = StringOf(trace["type"]) ?? "scatter";
+            string? name = StringOf(trace["name"]);
             s.Append($"\n  {type}{(name is null ? "" : $" \"{name}\"")}: {Size(trace)}");
         }
         return s.ToString();
@@ -96,6 +91,9 @@ public sealed class PlotlyFigure : IRichDisplay
             + "window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});"
             + "})();</script>";
     }
+
+    // Figures may come from foreign JSON, so a field of an unexpected kind reads as absent rather than throwing.
+    static string? StringOf(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 
     static string Size(JsonObject trace)
     {

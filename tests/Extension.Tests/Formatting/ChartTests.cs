@@ -109,6 +109,10 @@ public class ChartTests
         var first = figure.ToJson();
         first["data"]!.AsArray().Clear();
         Assert.Single(figure.ToJson()["data"]!.AsArray());
+        // Foreign JSON with fields of unexpected kinds still summarises instead of throwing.
+        var odd = new PlotlyFigure(new JsonArray(new JsonObject { ["type"] = 5, ["name"] = new JsonArray() }), new JsonObject { ["title"] = new JsonObject { ["text"] = 1 } });
+        Assert.Null(odd.Title);
+        Assert.Equal("chart: (untitled) (1 trace)\n  scatter: no values", odd.ToText());
         var e = Assert.Throws<TtLoraException>(() => new PlotlyFigure(new JsonArray(JsonValue.Create(3)), []));
         Assert.Equal("Plotly figure: data[0] is Number; every trace must be a JSON object.", e.Message);
     }

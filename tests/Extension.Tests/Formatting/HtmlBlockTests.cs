@@ -69,7 +69,9 @@ public class HtmlBlockTests
         Assert.Equal("HtmlTable 'runs': row 0 has 1 cells for 2 columns (a, b).", e.Message);
         table.AddRow("x", "y");
         e = Assert.Throws<TtLoraException>(() => table.HighlightCell(1, 0, Highlight.Best));
-        Assert.Contains("cell (1, 0) is outside the table of 1 rows and 2 columns", e.Message);
+        Assert.Equal("HtmlTable 'runs': cell (1, 0) is outside the table of 1 rows and 2 columns.", e.Message);
+        e = Assert.Throws<TtLoraException>(() => table.HighlightBestInColumn(2));
+        Assert.Equal("HtmlTable 'runs': column 2 is outside the table's 2 columns.", e.Message);
     }
 
     [Fact]
