@@ -3,7 +3,8 @@
 #   - numpy for Debian's python3 (the independent Hugging Face Llama reference in tests/reference);
 #   - Jupyter's client libraries for it (jupyter_client with pyzmq, nbclient, nbformat): the kernel tests drive
 #     `ttlora kernel` and run notebooks through them;
-#   - Node.js and npm (Hugging Face's own JS tokenizers are the reference for ours).
+#   - Node.js and npm (Hugging Face's own JS tokenizers are the reference for ours);
+#   - Chromium (headless, to check that notebook charts render offline).
 # Safe to run repeatedly; installs only what is missing. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -14,9 +15,10 @@ if ! /usr/bin/python3 -c 'import nbclient' >/dev/null 2>&1; then need+=(python3-
 if ! /usr/bin/python3 -c 'import nbformat' >/dev/null 2>&1; then need+=(python3-nbformat); fi
 if ! command -v node >/dev/null 2>&1; then need+=(nodejs); fi
 if ! command -v npm >/dev/null 2>&1; then need+=(npm); fi
+if ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test dependencies: all present (python3-numpy, python3-jupyter-client, python3-nbclient, python3-nbformat, node, npm)"
+  echo "test dependencies: all present (python3-numpy, python3-jupyter-client, python3-nbclient, python3-nbformat, node, npm, chromium)"
   exit 0
 fi
 

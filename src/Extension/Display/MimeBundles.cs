@@ -1,10 +1,12 @@
 using Microsoft.DotNet.Interactive.Formatting;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Display;
 
 /// <summary>
 /// Turns any value into a Jupyter-style mime bundle: always <c>text/plain</c>; <c>text/html</c> from the formatters
-/// registered with Microsoft.DotNet.Interactive.Formatting; plus whatever an <see cref="IRichDisplay"/> adds.
+/// registered with Microsoft.DotNet.Interactive.Formatting; plus whatever an <see cref="IRichDisplay"/> adds
+/// (its renderings win over the formatters'). Plotly.NET charts display as <see cref="PlotlyFigure"/>s.
 /// </summary>
 public static class MimeBundles
 {
@@ -14,6 +16,7 @@ public static class MimeBundles
 
     public static IReadOnlyDictionary<string, object> For(object? value)
     {
+        TtLoraFormatters.Register();
         var bundle = new Dictionary<string, object>
         {
             [PlainText] = value switch
@@ -24,9 +27,9 @@ public static class MimeBundles
                 _ => Formatter.ToDisplayString(value, PlainText),
             },
         };
-        if (value is not null and not string && !value.GetType().IsPrimitive)
+        TtLoraFormatters.RichDisplayFor(value)?.AddTo(bundle);
+        if (!bundle.ContainsKey(Html) && value is not null and not string && !value.GetType().IsPrimitive)
             bundle[Html] = Formatter.ToDisplayString(value, Html);
-        (value as IRichDisplay)?.AddTo(bundle);
         return bundle;
     }
 }

@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>What the demo did, step by step, with each step's own result.</summary>
-public sealed record DemoResult(IReadOnlyList<string> Steps, ModelInfoResult Model, TokenizeResult Prompt, GenerateResult Generation) : ICommandResult
+public sealed record DemoResult(IReadOnlyList<string> Steps, ModelInfoResult Model, TokenizeResult Prompt, GenerateResult Generation) : ICommandResult, IRichDisplay
 {
     public string ToText()
     {
@@ -24,4 +26,7 @@ public sealed record DemoResult(IReadOnlyList<string> Steps, ModelInfoResult Mod
         ["prompt"] = Prompt.ToJson(),
         ["generation"] = Generation.ToJson(),
     };
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = DemoView.ToHtml(this);
 }

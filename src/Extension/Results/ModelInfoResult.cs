@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Models;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>A checkpoint's architecture, size and files.</summary>
-public sealed record ModelInfoResult(CheckpointSummary Summary) : ICommandResult
+public sealed record ModelInfoResult(CheckpointSummary Summary) : ICommandResult, IRichDisplay
 {
     public string ToText()
     {
@@ -38,4 +40,7 @@ public sealed record ModelInfoResult(CheckpointSummary Summary) : ICommandResult
             ["files"] = new JsonArray(Summary.Files.Select(f => (JsonNode?)new JsonObject { ["name"] = f.Name, ["bytes"] = f.Bytes }).ToArray()),
         };
     }
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = ModelInfoView.ToHtml(this);
 }

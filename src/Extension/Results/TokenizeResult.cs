@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>A tokenization: ids and the vocabulary strings they stand for.</summary>
-public sealed record TokenizeResult(IReadOnlyList<int> Ids, IReadOnlyList<string> Tokens) : ICommandResult
+public sealed record TokenizeResult(IReadOnlyList<int> Ids, IReadOnlyList<string> Tokens) : ICommandResult, IRichDisplay
 {
     public string ToText()
     {
@@ -29,4 +31,7 @@ public sealed record TokenizeResult(IReadOnlyList<int> Ids, IReadOnlyList<string
             s.Append(c switch { '\n' => "\\n", '\t' => "\\t", '\r' => "\\r", _ when char.IsControl(c) => $"\\u{(int)c:x4}", _ => c.ToString() });
         return s.ToString();
     }
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = TokenizeView.ToHtml(this);
 }
