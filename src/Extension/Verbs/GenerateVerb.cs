@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TtLora.Core;
+using TtLora.Core.Adapters;
 using TtLora.Core.Models;
 using TtLora.Core.Tokenizers;
 using TtLora.Extension.Results;
@@ -15,10 +16,11 @@ internal static class GenerateVerb
         var prompt = new Option<string?>("--prompt") { Description = "Text to continue (tokenized with the model's tokenizer.json)", HelpName = "TEXT" };
         var promptIds = new Option<string?>("--prompt-ids") { Description = "Token ids to continue instead of text, comma-separated", HelpName = "IDS" };
         var maxNew = new Option<int>("--max-new-tokens") { Description = "How many tokens to generate at most", DefaultValueFactory = _ => 32, HelpName = "N" };
+        var adapter = new Option<string?>("--adapter") { Description = "An adapter folder (PEFT-style adapter_config.json + adapter_model.safetensors) to apply", HelpName = "DIR" };
         var device = CommonOptions.Device();
         var dtype = CommonOptions.DType();
         var json = CommonOptions.Json();
-        var command = new Command("generate", "Greedy generation with a key/value cache") { model, prompt, promptIds, maxNew, device, dtype, json };
+        var command = new Command("generate", "Greedy generation with a key/value cache") { model, prompt, promptIds, maxNew, adapter, device, dtype, json };
         command.Validators.Add(r =>
         {
             if ((r.GetValue(prompt) is null) == (r.GetValue(promptIds) is null))
@@ -44,6 +46,7 @@ internal static class GenerateVerb
                 if (File.Exists(Path.Combine(dir, "tokenizer.json"))) tokenizer = HfTokenizer.FromPath(dir);
             }
             using var lm = LlamaCheckpoint.LoadCausalLM(dir, dev, type);
+            if (parse.GetValue(adapter) is string adapterDir) AdapterFiles.LoadInto(adapterDir, lm);
             lm.eval();
             var generated = lm.GenerateGreedy(ids, parse.GetValue(maxNew), cancellation: context.Cancellation);
             string? decoded = tokenizer?.Decode(generated.Select(i => (int)i), skipSpecialTokens: true);
