@@ -1,1 +1,38 @@
-Console.WriteLine("ttlora");
+using System.Text.Json;
+using TtLora.Extension;
+using TtLora.Kernel.Terminal;
+using TtLora.Kernel.Jupyter;
+
+namespace TtLora.Kernel;
+
+/// <summary>
+/// The <c>ttlora</c> executable: the terminal host of the command set, and the Jupyter kernel
+/// (<c>ttlora kernel ...</c>), which hosts the same command set in notebook cells.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // First Ctrl+C asks running work to stop cleanly; a second one kills the process.
+            if (cancel.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var progress = new TerminalProgress(Console.Error);
+        var context = new CommandContext
+        {
+            Cancellation = cancel.Token,
+            Progress = progress.Report,
+            Emit = (result, json) => Console.Out.WriteLine(json
+                ? result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = false })
+                : result.ToText()),
+        };
+        int Run() => CommandRunner.Run(args, context, Console.Out, Console.Error,
+            root => root.Add(KernelCommand.Build(Console.Out, Console.Error)));
+        // The kernel talks to Jupyter, not to a person: no progress display around it.
+        return args.Length > 0 && args[0] == KernelCommand.Name ? Run() : progress.Run(Run);
+    }
+}

@@ -32,15 +32,3 @@ internal static class TestModels
     public static Tensor RandomIds(long batch, long seq, int vocab, long seed, int low = 3) =>
         torch.randint(low, vocab, [batch, seq], generator: new torch.Generator((ulong)seed), dtype: ScalarType.Int64);
 }
-
-/// <summary>A temp folder removed at dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ttlora-test-" + Guid.NewGuid().ToString("N"));
-    public string this[string name] => System.IO.Path.Combine(Path, name);
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}

@@ -19,6 +19,12 @@ public sealed record AdapterPlan(
 {
     /// <summary>Trainable values as a percentage of the base model's.</summary>
     public double TrainablePercent => BaseParameters == 0 ? 0 : 100.0 * TrainableParameters / BaseParameters;
+
+    /// <summary>One line per module: "q_proj 64->64 tt [4,4,4]x[4,4,4] r=5 (16 layers)".</summary>
+    public string Describe() => string.Join("; ", Modules.Select(m =>
+        $"{m.Module} {m.InFeatures}->{m.OutFeatures} " +
+        (m.Shape is { } shape ? $"tt {TtShape.Format(shape.InputFactors)}x{TtShape.Format(shape.OutputFactors)} r={m.Rank}" : $"r={m.Rank}") +
+        $" ({m.Layers.Count} layers)"));
 }
 
 /// <summary>The adapters on one kind of module.</summary>

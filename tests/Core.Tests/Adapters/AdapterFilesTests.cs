@@ -27,7 +27,7 @@ public class AdapterFilesTests
     [MemberData(nameof(Kinds))]
     public void SaveThenLoadGivesIdenticalTensorsAndLogits(string kind, bool head)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var ids = AdapterTestModels.Ids();
         using var trained = AdapterTestModels.Classifier(seed: 1);
         var injector = new AdapterInjector(trained);
@@ -56,7 +56,7 @@ public class AdapterFilesTests
     [Fact]
     public void LoadingTrainableLeavesAdapterAndHeadTrainable()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = AdapterTestModels.Classifier();
         var config = new LoraConfig { R = 2, ModulesToSave = ["score"] };
         new AdapterInjector(model).Inject(config);
@@ -71,7 +71,7 @@ public class AdapterFilesTests
     [Fact]
     public void LoraIsSavedInPeftsExactLayout()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = AdapterTestModels.Classifier();
         var config = new LoraConfig { R = 4, LoraAlpha = 8, LoraDropout = 0.05, BaseModelNameOrPath = "tiny-llama" };
         new AdapterInjector(model).Inject(config);
@@ -118,7 +118,7 @@ public class AdapterFilesTests
     [Fact]
     public void TtLoraConfigCarriesFactorsPerModuleAndCoresKeys()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = AdapterTestModels.Classifier();
         var config = new TtLoraConfig { R = 2, ModulesToSave = ["score"] };
         new AdapterInjector(model).Inject(config);
@@ -148,7 +148,7 @@ public class AdapterFilesTests
     [Fact]
     public void BottleneckKeysAreNamedAfterTheFeedForwardBlock()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = AdapterTestModels.CausalLM();
         var config = new BottleneckConfig { ReductionFactor = 8, TaskType = AdapterConfig.CausalLM };
         new AdapterInjector(model).Inject(config);
@@ -173,7 +173,7 @@ public class AdapterFilesTests
     [Fact]
     public void PeftWrittenLoraLoadsAndActsAsPeftDefinesIt()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         const int r = 2;
         const double alpha = 6; // scaling 3
         File.WriteAllText(dir["adapter_config.json"], """
@@ -283,7 +283,7 @@ public class AdapterFilesTests
     [Fact]
     public void RankZeroInTheFileIsReported()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = AdapterTestModels.Classifier();
         var config = new LoraConfig { R = 2 };
         new AdapterInjector(model).Inject(config);
@@ -296,7 +296,7 @@ public class AdapterFilesTests
     [Fact]
     public void AnAdapterForAnotherHiddenSizeIsReported()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var wide = new LlamaForSequenceClassification(ModelPresets.Get("tiny"), 3); // hidden 64
         var tt = new TtLoraConfig { R = 2 };
         new AdapterInjector(wide).Inject(tt);
@@ -305,7 +305,7 @@ public class AdapterFilesTests
         var error = Assert.Throws<TtLoraException>(() => AdapterFiles.LoadInto(dir.Path, model));
         Assert.Equal($"{dir["adapter_config.json"]}: the adapter was trained for hidden size 64 but the model has 32", error.Message);
 
-        using var loraDir = new TempDir();
+        using var loraDir = new TempFolder();
         var lora = new LoraConfig { R = 2 };
         new AdapterInjector(wide).Inject(lora, "lora");
         AdapterFiles.Save(loraDir.Path, wide, lora, "lora");
@@ -368,9 +368,9 @@ public class AdapterFilesTests
         Assert.Empty(new AdapterInjector(twoLabels).AdaptedModules);
     }
 
-    static TempDir SavedTt(out TtLoraConfig written)
+    static TempFolder SavedTt(out TtLoraConfig written)
     {
-        var dir = new TempDir();
+        var dir = new TempFolder();
         using var model = AdapterTestModels.Classifier();
         var config = new TtLoraConfig { R = 2, ModulesToSave = ["score"] };
         new AdapterInjector(model).Inject(config, seed: 1);
@@ -378,7 +378,7 @@ public class AdapterFilesTests
         return dir;
     }
 
-    static void EditConfig(TempDir dir, Action<JsonObject> edit)
+    static void EditConfig(TempFolder dir, Action<JsonObject> edit)
     {
         var json = JsonNode.Parse(File.ReadAllText(dir["adapter_config.json"]))!.AsObject();
         edit(json);

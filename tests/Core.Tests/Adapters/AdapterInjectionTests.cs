@@ -213,7 +213,7 @@ public class AdapterInjectionTests
     [Fact]
     public void BaseCheckpointSavedInsideTheDetachedScopeHasHuggingFaceKeys()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = AdapterTestModels.CausalLM();
         using var ids = AdapterTestModels.Ids();
         using var baseLogits = AdapterTestModels.Logits(model, ids);

@@ -20,9 +20,9 @@ internal static class AdapterTestModels
 
     public static Tensor Ids(long seed = 7) => TestModels.RandomIds(2, 5, Config.VocabSize, seed);
 
-    /// <summary>The published LLaMA-3.2-1B config.json kept next to these tests.</summary>
+    /// <summary>The published LLaMA-3.2-1B config.json kept in tests/fixtures/models.</summary>
     public static string Llama32_1BConfigPath([CallerFilePath] string thisFile = "") =>
-        Path.Combine(Path.GetDirectoryName(thisFile)!, "Fixtures", "llama-3.2-1b", "config.json");
+        Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "fixtures", "models", "llama-3.2-1b", "config.json");
 
     public static Tensor Logits(LlamaForSequenceClassification model, Tensor ids)
     {

@@ -5,14 +5,14 @@ namespace TtLora.Core.Tests.Models;
 
 public class CheckpointErrorTests
 {
-    static string SavedTiny(TempDir dir, bool tied = true)
+    static string SavedTiny(TempFolder dir, bool tied = true)
     {
         using var model = TestModels.CausalLM(TestModels.Tiny(tied: tied));
         LlamaCheckpoint.Save(model, dir.Path);
         return dir.Path;
     }
 
-    static void EditConfig(TempDir dir, Action<JsonObject> edit)
+    static void EditConfig(TempFolder dir, Action<JsonObject> edit)
     {
         var json = JsonNode.Parse(File.ReadAllText(dir["config.json"]))!.AsObject();
         edit(json);
@@ -22,7 +22,7 @@ public class CheckpointErrorTests
     [Fact]
     public void ConfigMissingARequiredFieldNamesFileAndField()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         SavedTiny(dir);
         EditConfig(dir, j => j.Remove("hidden_size"));
         var e = Assert.Throws<TtLoraException>(() => LlamaCheckpoint.LoadCausalLM(dir.Path));
@@ -33,7 +33,7 @@ public class CheckpointErrorTests
     [Fact]
     public void ConfigFieldOfTheWrongTypeIsNamed()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         SavedTiny(dir);
         EditConfig(dir, j => j["num_hidden_layers"] = "two");
         var e = Assert.Throws<TtLoraException>(() => LlamaCheckpoint.LoadCausalLM(dir.Path));
@@ -43,7 +43,7 @@ public class CheckpointErrorTests
     [Fact]
     public void ShapeMismatchBetweenConfigAndWeightsNamesTensorAndShapes()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         SavedTiny(dir);
         EditConfig(dir, j => j["intermediate_size"] = 96);
         var e = Assert.Throws<TtLoraException>(() => LlamaCheckpoint.LoadCausalLM(dir.Path));
@@ -54,13 +54,13 @@ public class CheckpointErrorTests
     [Fact]
     public void MissingAndUnexpectedKeysAreListed()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         SavedTiny(dir);
         EditConfig(dir, j => { j["num_hidden_layers"] = 3; });
         var e = Assert.Throws<TtLoraException>(() => LlamaCheckpoint.LoadCausalLM(dir.Path));
         Assert.Contains("missing 9 key(s): model.layers.2.", e.Message);
 
-        using var untied = new TempDir();
+        using var untied = new TempFolder();
         SavedTiny(untied, tied: false);
         EditConfig(untied, j => j["tie_word_embeddings"] = true);
         // A tied config with an lm_head tensor is accepted (transformers ignores it too).
@@ -73,7 +73,7 @@ public class CheckpointErrorTests
     [Fact]
     public void MissingFolderOrWeightsAreNamed()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var e = Assert.Throws<TtLoraException>(() => LlamaCheckpoint.LoadCausalLM(dir["nope"]));
         Assert.Contains("nope", e.Message);
         SavedTiny(dir);
@@ -85,7 +85,7 @@ public class CheckpointErrorTests
     [Fact]
     public void UnsupportedArchitecturesAndRopeTypesAreRefused()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         SavedTiny(dir);
         EditConfig(dir, j => j["model_type"] = "gpt2");
         Assert.Contains("\"model_type\" is \"gpt2\"", Assert.Throws<TtLoraException>(() => LlamaCheckpoint.LoadCausalLM(dir.Path)).Message);

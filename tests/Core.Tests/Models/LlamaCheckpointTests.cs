@@ -11,7 +11,7 @@ public class LlamaCheckpointTests
     [InlineData(false)]
     public void SaveThenLoadGivesIdenticalTensorsAndLogits(bool tied)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = TestModels.CausalLM(TestModels.Tiny(tied: tied, scaling: TestModels.Llama3Scaling), seed: 21);
         LlamaCheckpoint.Save(model, dir.Path);
         using var loaded = LlamaCheckpoint.LoadCausalLM(dir.Path);
@@ -30,7 +30,7 @@ public class LlamaCheckpointTests
     [Fact]
     public void UsesHuggingFaceKeyNames()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = TestModels.CausalLM(TestModels.Tiny(tied: false));
         LlamaCheckpoint.Save(model, dir.Path);
         using var file = SafeTensorsFile.Open(dir["model.safetensors"]);
@@ -53,7 +53,7 @@ public class LlamaCheckpointTests
     [Fact]
     public void TiedModelsWriteNoLmHeadAndIgnoreARedundantOne()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = TestModels.CausalLM(TestModels.Tiny(tied: true));
         LlamaCheckpoint.Save(model, dir.Path);
         using (var file = SafeTensorsFile.Open(dir["model.safetensors"]))
@@ -63,7 +63,7 @@ public class LlamaCheckpointTests
     [Fact]
     public void ShardedSaveLoadsBack()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = TestModels.CausalLM(TestModels.Tiny(tied: false), seed: 23);
         LlamaCheckpoint.Save(model, dir.Path, maxShardBytes: 20_000);
         Assert.True(File.Exists(dir["model.safetensors.index.json"]));
@@ -75,7 +75,7 @@ public class LlamaCheckpointTests
     [Fact]
     public void Bfloat16CheckpointRoundTripsBitExactly()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = TestModels.CausalLM(TestModels.Tiny(), seed: 24);
         model.to(ScalarType.BFloat16);
         LlamaCheckpoint.Save(model, dir.Path);
@@ -92,13 +92,13 @@ public class LlamaCheckpointTests
     [Fact]
     public void ClassifierKeepsItsScoreHeadAndStartsFreshFromACausalCheckpoint()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var lm = TestModels.CausalLM(TestModels.Tiny(), seed: 25);
         LlamaCheckpoint.Save(lm, dir.Path);
         using var fresh = LlamaCheckpoint.LoadClassifier(dir.Path, numLabels: 4, seed: 3);
         Assert.Equal(4, fresh.NumLabels);
         Assert.True(TestModels.Same(fresh.Model.EmbedTokens.weight!, lm.Model.EmbedTokens.weight!));
-        using var dir2 = new TempDir();
+        using var dir2 = new TempFolder();
         LlamaCheckpoint.Save(fresh, dir2.Path, labels: ["a", "b", "c", "d"]);
         using var again = LlamaCheckpoint.LoadClassifier(dir2.Path);
         Assert.True(TestModels.Same(again.Score.weight!, fresh.Score.weight!));

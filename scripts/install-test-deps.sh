@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond the .NET SDK, idempotently:
+#   - numpy for Debian's python3 (the independent Hugging Face Llama reference in tests/reference);
+#   - Jupyter's client libraries for it (jupyter_client with pyzmq, nbclient, nbformat): the kernel tests drive
+#     `ttlora kernel` and run notebooks through them;
+#   - Node.js and npm (Hugging Face's own JS tokenizers are the reference for ours);
+#   - Chromium (headless, to check that notebook charts render offline).
+# Safe to run repeatedly; installs only what is missing. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+need=()
+if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then need+=(python3-numpy); fi
+if ! /usr/bin/python3 -c 'import jupyter_client, zmq' >/dev/null 2>&1; then need+=(python3-jupyter-client); fi
+if ! /usr/bin/python3 -c 'import nbclient' >/dev/null 2>&1; then need+=(python3-nbclient); fi
+if ! /usr/bin/python3 -c 'import nbformat' >/dev/null 2>&1; then need+=(python3-nbformat); fi
+if ! command -v node >/dev/null 2>&1; then need+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then need+=(npm); fi
+if ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
+
+if [ ${#need[@]} -eq 0 ]; then
+  echo "test dependencies: all present (python3-numpy, python3-jupyter-client, python3-nbclient, python3-nbformat, node, npm, chromium)"
+  exit 0
+fi
+
+echo "test dependencies: installing ${need[*]} with apt-get"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}"

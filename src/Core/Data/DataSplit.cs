@@ -1,0 +1,9 @@
+namespace TtLora.Core.Data;
+
+/// <summary>The three standard splits.</summary>
+public enum DataSplit
+{
+    Train,
+    Validation,
+    Test,
+}

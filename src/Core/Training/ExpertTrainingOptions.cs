@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using TtLora.Core.Adapters;
+
+namespace TtLora.Core.Training;
+
+/// <summary>
+/// Stage-one settings. Defaults follow the TT-LoRA MoE recipe (Adam, batch 32, early stopping on validation loss,
+/// best-validation-accuracy checkpoint, frozen random head, adapters on q_proj and v_proj) scaled for a small base:
+/// fewer epochs and a shorter patience, since the demo tasks have hundreds of examples rather than tens of thousands.
+/// </summary>
+public sealed record ExpertTrainingOptions
+{
+    public static readonly string[] AdapterKinds = ["tt-lora", "lora", "bottleneck"];
+
+    public string Adapter { get; init; } = "tt-lora";
+    /// <summary>TT rank (default 5) or LoRA rank (default 16); ignored by the bottleneck adapter.</summary>
+    public int? Rank { get; init; }
+    /// <summary>TT-LoRA's plain multiplier (default 16) or LoRA's alpha (default 8, scaling alpha/r).</summary>
+    public double? Alpha { get; init; }
+    public IReadOnlyList<string> Targets { get; init; } = ["q_proj", "v_proj"];
+    /// <summary>Decoder layers that get adapters (null = all); "train only above layer K" enables single-pass routing.</summary>
+    public IReadOnlyList<int>? Layers { get; init; }
+    public int Epochs { get; init; } = 8;
+    /// <summary>Per PAPERS.md: 5e-3 for TT-LoRA, 5e-4 for LoRA, 1e-4 for the bottleneck adapter.</summary>
+    public double? LearningRate { get; init; }
+    public int BatchSize { get; init; } = 32;
+    public int GradientAccumulation { get; init; } = 1;
+    public int Patience { get; init; } = 3;
+    public bool TrainHead { get; init; }
+    public int MaxLength { get; init; } = 128;
+    public long Seed { get; init; } = 0;
+    public string Optimizer { get; init; } = "adam";
+    public double WeightDecay { get; init; } = 0.0;
+    public string Schedule { get; init; } = "constant";
+    public double WarmupFraction { get; init; } = 0.0;
+    public double GradientClip { get; init; } = 1.0;
+    /// <summary>Use at most this many training examples (null = all); handy for quick runs.</summary>
+    public int? MaxTrainExamples { get; init; }
+
+    public double EffectiveLearningRate => LearningRate ?? Adapter switch
+    {
+        "tt-lora" => 5e-3,
+        "lora" => 5e-4,
+        _ => 1e-4,
+    };
+
+    /// <summary>The adapter configuration these options describe, validated against nothing yet.</summary>
+    public AdapterConfig AdapterConfig() => Adapter switch
+    {
+        "tt-lora" => new TtLoraConfig
+        {
+            R = Rank ?? 5, Alpha = Alpha ?? TtLoraAdapter.DefaultAlpha, TargetModules = Targets, LayersToTransform = Layers,
+            ModulesToSave = [Adapters.AdapterConfig.HeadModule],
+        },
+        "lora" => new LoraConfig
+        {
+            R = Rank ?? 16, LoraAlpha = Alpha ?? 8, TargetModules = Targets, LayersToTransform = Layers,
+            ModulesToSave = [Adapters.AdapterConfig.HeadModule],
+        },
+        "bottleneck" => new BottleneckConfig { LayersToTransform = Layers, ModulesToSave = [Adapters.AdapterConfig.HeadModule] },
+        _ => throw new TtLoraException($"--adapter: expected one of {string.Join(", ", AdapterKinds)}, got \"{Adapter}\""),
+    };
+
+    public void Validate()
+    {
+        if (!AdapterKinds.Contains(Adapter)) throw new TtLoraException($"--adapter: expected one of {string.Join(", ", AdapterKinds)}, got \"{Adapter}\"");
+        if (Rank is < 1) throw new TtLoraException($"--rank must be at least 1, got {Rank}");
+        if (Epochs < 1) throw new TtLoraException($"--epochs must be at least 1, got {Epochs}");
+        if (BatchSize < 1) throw new TtLoraException($"--batch-size must be at least 1, got {BatchSize}");
+        if (GradientAccumulation < 1) throw new TtLoraException($"--grad-accum must be at least 1, got {GradientAccumulation}");
+        if (Patience < 1) throw new TtLoraException($"--patience must be at least 1, got {Patience}");
+        if (MaxLength < 2) throw new TtLoraException($"--max-length must be at least 2, got {MaxLength}");
+        if (EffectiveLearningRate <= 0) throw new TtLoraException($"--lr must be positive, got {EffectiveLearningRate}");
+        if (Optimizer is not ("adam" or "adamw")) throw new TtLoraException($"--optimizer: expected adam or adamw, got \"{Optimizer}\"");
+        if (!LearningRateSchedule.Kinds.Contains(Schedule)) throw new TtLoraException($"--schedule: expected one of {string.Join(", ", LearningRateSchedule.Kinds)}, got \"{Schedule}\"");
+    }
+
+    public JsonObject ToJson() => new()
+    {
+        ["adapter"] = Adapter,
+        ["rank"] = Rank,
+        ["alpha"] = Alpha,
+        ["targets"] = new JsonArray(Targets.Select(t => (JsonNode?)t).ToArray()),
+        ["layers"] = Layers is null ? null : new JsonArray(Layers.Select(l => (JsonNode?)l).ToArray()),
+        ["epochs"] = Epochs,
+        ["learning_rate"] = EffectiveLearningRate,
+        ["batch_size"] = BatchSize,
+        ["gradient_accumulation"] = GradientAccumulation,
+        ["patience"] = Patience,
+        ["train_head"] = TrainHead,
+        ["max_length"] = MaxLength,
+        ["seed"] = Seed,
+        ["optimizer"] = Optimizer,
+        ["weight_decay"] = WeightDecay,
+        ["schedule"] = Schedule,
+        ["warmup_fraction"] = WarmupFraction,
+        ["gradient_clip"] = GradientClip,
+        ["max_train_examples"] = MaxTrainExamples,
+    };
+}

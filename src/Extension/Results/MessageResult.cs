@@ -1,0 +1,10 @@
+using System.Text.Json.Nodes;
+
+namespace TtLora.Extension.Results;
+
+/// <summary>A one-line confirmation.</summary>
+public sealed record MessageResult(string Message) : ICommandResult
+{
+    public string ToText() => Message;
+    public JsonNode ToJson() => new JsonObject { ["message"] = Message };
+}

@@ -1,0 +1,36 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TtLora.Core.Registry;
+
+namespace TtLora.Extension.Results;
+
+/// <summary>The expert registry: one row per expert; the best test accuracy per task is marked.</summary>
+public sealed record RegistryResult(string Root, IReadOnlyList<ExpertManifest> Experts) : ICommandResult
+{
+    /// <summary>Names of the experts with the best test accuracy of their task.</summary>
+    public IReadOnlySet<string> BestPerTask => Experts.GroupBy(e => e.Task)
+        .Select(g => g.OrderByDescending(e => double.IsNaN(e.TestAccuracy) ? e.ValidationAccuracy : e.TestAccuracy).First().Name).ToHashSet();
+
+    public string ToText()
+    {
+        if (Experts.Count == 0) return $"no experts in {Root}";
+        var best = BestPerTask;
+        var s = new StringBuilder();
+        s.AppendLine($"{Experts.Count} expert(s) in {Root} (* = best for its task)");
+        s.AppendLine($"  {"name",-28} {"task",-18} {"kind",-11} {"params",10} {"val acc",8} {"test acc",9} {"created",-20}");
+        foreach (var e in Experts)
+            s.AppendLine($"{(best.Contains(e.Name) ? "*" : " ")} {e.Name,-28} {e.Task,-18} {e.AdapterKind,-11} {e.TrainableParameters,10:N0} {e.ValidationAccuracy,8:P1} {e.TestAccuracy,9:P1} {e.Created.UtcDateTime,-20:yyyy-MM-dd HH:mm}");
+        return s.ToString().TrimEnd();
+    }
+
+    public JsonNode ToJson() => new JsonObject
+    {
+        ["registry"] = Root,
+        ["experts"] = new JsonArray(Experts.Select(e =>
+        {
+            var json = e.ToJson();
+            json["best_for_task"] = BestPerTask.Contains(e.Name);
+            return (JsonNode?)json;
+        }).ToArray()),
+    };
+}

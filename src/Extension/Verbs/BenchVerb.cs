@@ -1,0 +1,34 @@
+using System.CommandLine;
+using TtLora.Core.Adapters;
+using TtLora.Core.Models;
+using TtLora.Extension.Results;
+
+namespace TtLora.Extension.Verbs;
+
+/// <summary>
+/// <c>bench adapters</c>: side-by-side timings measured in one run (never in unit tests): the three TT-LoRA paths,
+/// LoRA and no adapter on one projection and in a small model's training step, and merged inference vs the base.
+/// </summary>
+internal static class BenchVerb
+{
+    public static Command Build(CommandContext context)
+    {
+        var command = new Command("bench", "Benchmarks that print measured ratios");
+        var quick = new Option<bool>("--quick") { Description = "Small shapes and few repeats (seconds instead of minutes)" };
+        var repeats = new Option<int?>("--repeats") { Description = "Timed runs per variant", HelpName = "N" };
+        var json = CommonOptions.Json();
+        var adapters = new Command("adapters", "TT-LoRA (factorized, contraction, reconstruction) vs LoRA vs no adapter, rank matched") { quick, repeats, json };
+        adapters.SetAction(parse =>
+        {
+            var options = parse.GetValue(quick)
+                ? new AdapterBenchmarkOptions { Batch = 4, Sequence = 32, InFeatures = 256, OutFeatures = 256, Model = ModelPresets.Get("tiny"), ModelBatch = 4, ModelSequence = 32, Warmup = 1, Repeats = 3 }
+                : new AdapterBenchmarkOptions();
+            if (parse.GetValue(repeats) is int n) options = options with { Repeats = n };
+            var report = AdapterBenchmark.Run(options, context.Cancellation);
+            context.Emit(new AdapterBenchmarkResult(report), parse.GetValue(json));
+            return 0;
+        });
+        command.Add(adapters);
+        return command;
+    }
+}

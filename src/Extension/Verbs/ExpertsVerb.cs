@@ -1,0 +1,36 @@
+using System.CommandLine;
+using TtLora.Core.Registry;
+using TtLora.Extension.Results;
+
+namespace TtLora.Extension.Verbs;
+
+/// <summary><c>experts</c>: the registry as a table; <c>experts remove NAME</c>.</summary>
+internal static class ExpertsVerb
+{
+    public static Command Build(CommandContext context)
+    {
+        var registry = CommonOptions.Registry();
+        var json = CommonOptions.Json();
+        var command = new Command("experts", "List the experts in the registry") { registry, json };
+        command.SetAction(parse =>
+        {
+            var root = new ExpertRegistry(parse.GetValue(registry) ?? context.Registry);
+            context.Emit(new RegistryResult(root.Root, root.List()), parse.GetValue(json));
+            return 0;
+        });
+
+        var name = new Argument<string>("name") { Description = "Expert to remove" };
+        var removeRegistry = CommonOptions.Registry();
+        var remove = new Command("remove", "Delete an expert from the registry") { name, removeRegistry };
+        remove.SetAction(parse =>
+        {
+            var root = new ExpertRegistry(parse.GetValue(removeRegistry) ?? context.Registry);
+            var manifest = root.Get(parse.GetValue(name)!);
+            root.Remove(manifest.Name);
+            context.Emit(new MessageResult($"removed expert {manifest.Name} ({manifest.Task}, {manifest.AdapterKind}) from {root.Root}"), false);
+            return 0;
+        });
+        command.Add(remove);
+        return command;
+    }
+}

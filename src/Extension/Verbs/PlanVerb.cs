@@ -1,0 +1,71 @@
+using System.CommandLine;
+using TtLora.Core;
+using TtLora.Core.Adapters;
+using TtLora.Core.Models;
+using TtLora.Extension.Results;
+
+namespace TtLora.Extension.Verbs;
+
+/// <summary><c>plan</c>: an adapter's parameter budget on a model config, without any weights.</summary>
+internal static class PlanVerb
+{
+    public static Command Build(CommandContext context)
+    {
+        var config = new Option<string?>("--config") { Description = "A model's config.json (or its folder); default: the session's model", HelpName = "FILE" };
+        var adapter = new Option<string>("--adapter") { Description = "Adapter kind", DefaultValueFactory = _ => "tt-lora", HelpName = "tt-lora|lora|bottleneck" };
+        adapter.AcceptOnlyFromAmong("tt-lora", "lora", "bottleneck");
+        var targets = new Option<string>("--targets") { Description = "Modules to adapt, comma-separated (q_proj, v_proj, layers.*.mlp.down_proj, ...)", DefaultValueFactory = _ => "q_proj,v_proj", HelpName = "LIST" };
+        var rank = new Option<int?>("--rank") { Description = "TT rank (default 5) or LoRA rank (default 16)", HelpName = "R" };
+        var alpha = new Option<double?>("--alpha") { Description = "TT-LoRA multiplier or LoRA alpha", HelpName = "A" };
+        var inputFactors = new Option<string[]>("--input-factors") { Description = "TT input factors per module, e.g. q_proj=16,8,4,4", AllowMultipleArgumentsPerToken = true, HelpName = "MODULE=F,F,..." };
+        var outputFactors = new Option<string[]>("--output-factors") { Description = "TT output factors per module, e.g. v_proj=16,16,2", AllowMultipleArgumentsPerToken = true, HelpName = "MODULE=F,F,..." };
+        var layers = new Option<string?>("--layers") { Description = "Decoder layers to adapt, e.g. 4-7 or 0,2,4 (default: all)", HelpName = "SPEC" };
+        var labels = new Option<int>("--labels") { Description = "Count a trained classification head with this many labels", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var json = CommonOptions.Json();
+        var command = new Command("plan", "Trainable parameters and TT shapes of an adapter on a model config (no weights needed)")
+            { config, adapter, targets, rank, alpha, inputFactors, outputFactors, layers, labels, json };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(config) ?? CommonOptions.RequireModel(null, context);
+            var model = LlamaConfig.Load(path);
+            var layerList = parse.GetValue(layers) is string spec ? LayerRange.Parse(spec, model.NumHiddenLayers) : null;
+            var targetList = CommonOptions.SplitList(parse.GetValue(targets));
+            int headLabels = parse.GetValue(labels);
+            AdapterConfig adapterConfig = parse.GetValue(adapter) switch
+            {
+                "tt-lora" => new TtLoraConfig
+                {
+                    R = parse.GetValue(rank) ?? 5, Alpha = parse.GetValue(alpha) ?? TtLoraAdapter.DefaultAlpha, TargetModules = targetList,
+                    LayersToTransform = layerList, InputFactors = ParseFactors(parse.GetValue(inputFactors), "--input-factors"),
+                    OutputFactors = ParseFactors(parse.GetValue(outputFactors), "--output-factors"),
+                    ModulesToSave = headLabels > 0 ? [AdapterConfig.HeadModule] : null,
+                },
+                "lora" => new LoraConfig
+                {
+                    R = parse.GetValue(rank) ?? 16, LoraAlpha = parse.GetValue(alpha) ?? 8, TargetModules = targetList, LayersToTransform = layerList,
+                    ModulesToSave = headLabels > 0 ? [AdapterConfig.HeadModule] : null,
+                },
+                _ => new BottleneckConfig { LayersToTransform = layerList, ModulesToSave = headLabels > 0 ? [AdapterConfig.HeadModule] : null },
+            };
+            adapterConfig.Validate("plan options");
+            var plan = AdapterPlanner.Plan(model, adapterConfig, headLabels);
+            context.Emit(new PlanResult(parse.GetValue(adapter)!, plan), parse.GetValue(json));
+            return 0;
+        });
+        return command;
+    }
+
+    static IReadOnlyDictionary<string, IReadOnlyList<int>> ParseFactors(string[]? values, string option)
+    {
+        var result = new Dictionary<string, IReadOnlyList<int>>();
+        foreach (var value in values ?? [])
+        {
+            int eq = value.IndexOf('=');
+            if (eq <= 0) throw new TtLoraException($"{option}: expected MODULE=F,F,... (e.g. q_proj=16,8,4,4), got \"{value}\"");
+            var factors = value[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries).Select(f =>
+                int.TryParse(f, out int n) ? n : throw new TtLoraException($"{option}: \"{f}\" in \"{value}\" is not an integer")).ToArray();
+            result[value[..eq]] = factors;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,31 @@
+using TtLora.Core;
+using TtLora.Extension;
+
+namespace TtLora.Kernel.Jupyter.Cells;
+
+/// <summary>
+/// Runs a <c>#!tt-lora</c> line through the same runner as the terminal, against the session's
+/// <see cref="CommandContext"/> (whose defaults <c>use</c> sets). Help text goes to the cell's stdout; a failure
+/// becomes the cell's error with the very lines the terminal would print.
+/// </summary>
+internal sealed class MagicRunner(CommandContext context)
+{
+    public CellError? Run(string line, CellOutput output, CancellationToken cancellation)
+    {
+        IReadOnlyList<string> args;
+        try
+        {
+            args = MagicLine.Arguments(line);
+        }
+        catch (TtLoraException e)
+        {
+            return CellError.FromCommand(CommandRunner.UsageError, $"error: {e.Message}");
+        }
+        var errors = new StringWriter();
+        context.Cancellation = cancellation;
+        int code = CommandRunner.Run(args, context, output.Stdout, errors);
+        if (code != 0) return cancellation.IsCancellationRequested ? CellError.Interrupted : CellError.FromCommand(code, errors.ToString());
+        if (errors.GetStringBuilder().Length > 0) output.Stderr.Write(errors.ToString());
+        return null;
+    }
+}
