@@ -16,14 +16,18 @@ internal static class BenchVerb
         var command = new Command("bench", "Benchmarks that print measured ratios");
         var quick = new Option<bool>("--quick") { Description = "Small shapes and few repeats (seconds instead of minutes)" };
         var repeats = new Option<int?>("--repeats") { Description = "Timed runs per variant", HelpName = "N" };
+        var threads = new Option<int?>("--threads") { Description = "Torch CPU threads (default: libtorch's choice)", HelpName = "N" };
+        var cpuTime = new Option<bool>("--cpu-time") { Description = "Time with process CPU time instead of wall clock (steadier on a busy machine)" };
         var json = CommonOptions.Json();
-        var adapters = new Command("adapters", "TT-LoRA (factorized, contraction, reconstruction) vs LoRA vs no adapter, rank matched") { quick, repeats, json };
+        var adapters = new Command("adapters", "TT-LoRA (factorized, contraction, reconstruction) vs LoRA vs no adapter, rank matched") { quick, repeats, threads, cpuTime, json };
         adapters.SetAction(parse =>
         {
             var options = parse.GetValue(quick)
                 ? new AdapterBenchmarkOptions { Batch = 4, Sequence = 32, InFeatures = 256, OutFeatures = 256, Model = ModelPresets.Get("tiny"), ModelBatch = 4, ModelSequence = 32, Warmup = 1, Repeats = 3 }
                 : new AdapterBenchmarkOptions();
             if (parse.GetValue(repeats) is int n) options = options with { Repeats = n };
+            if (parse.GetValue(threads) is int t) options = options with { Threads = t };
+            if (parse.GetValue(cpuTime)) options = options with { UseCpuTime = true };
             var report = AdapterBenchmark.Run(options, context.Cancellation);
             context.Emit(new AdapterBenchmarkResult(report), parse.GetValue(json));
             return 0;
