@@ -40,7 +40,8 @@ public sealed class RouterFeatureCache : IDisposable
         {
             long width = batches.Max(b => b.Tokens!.shape[1]);
             tokens = torch.cat(batches.Select(b => nn.functional.pad(b.Tokens!, [0, 0, 0, width - b.Tokens!.shape[1]])).ToArray(), 0);
-            mask = torch.cat(batches.Select(b => nn.functional.pad(b.TokenMask!.to(ScalarType.Int64), [0, width - b.TokenMask!.shape[1]]).ne(0)).ToArray(), 0);
+            // Kept as 0/1 integers (right-padded rows, so a row's length is its sum).
+            mask = torch.cat(batches.Select(b => nn.functional.pad(b.TokenMask!.to(ScalarType.Int64), [0, width - b.TokenMask!.shape[1]])).ToArray(), 0);
         }
         return new RouterFeatureCache(last.MoveToOuterDisposeScope(), mean.MoveToOuterDisposeScope(), embed.MoveToOuterDisposeScope(),
             tokens?.MoveToOuterDisposeScope(), mask?.MoveToOuterDisposeScope());
@@ -53,10 +54,10 @@ public sealed class RouterFeatureCache : IDisposable
         Tensor? batchTokens = null, batchMask = null;
         if (tokens is not null)
         {
-            batchMask = tokenMask!.index_select(0, index);
             // Trim to the longest row of this batch, as a freshly padded batch would be.
-            long width = Math.Max(1, batchMask.to(ScalarType.Int64).sum(0).nonzero().max().item<long>() + 1);
-            batchMask = batchMask.narrow(1, 0, width);
+            var rowMask = tokenMask!.index_select(0, index);
+            long width = Math.Max(1, rowMask.sum(1).max().item<long>());
+            batchMask = rowMask.narrow(1, 0, width).ne(0);
             batchTokens = tokens.index_select(0, index).narrow(1, 0, width);
         }
         return new RouterFeatureBatch(lastToken.index_select(0, index), meanPooled.index_select(0, index), meanEmbedding.index_select(0, index), batchTokens, batchMask);
