@@ -23,6 +23,10 @@ public static class CommandSet
         root.Add(ExpertsVerb.Build(context));
         root.Add(PredictVerb.Build(context));
         root.Add(BenchVerb.Build(context));
+        root.Add(RouteTrainVerb.Build(context));
+        root.Add(RouteVerb.Build(context));
+        root.Add(EvalVerb.Build(context));
+        root.Subcommands.Single(c => c.Name == "bench").Add(RoutingBenchVerb.Build(context));
         return root;
     }
 }

@@ -21,8 +21,13 @@ public static class RouterEvaluator
         ExpertMixture? merged = null, MultiTaskBaseline? multiTask = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var config = model.Config;
-        if (tasks.Count != config.Tasks.Count || tasks.Select(t => t.Task.Name).Where((n, i) => n != config.Tasks[i]).Any())
-            throw new TtLoraException($"router \"{config.Name}\" routes tasks {string.Join(", ", config.Tasks)}; evaluation data was given for {string.Join(", ", tasks.Select(t => t.Task.Name))}");
+        // Each evaluated task maps to the router's output (and expert) for it; any subset of the router's tasks may be evaluated.
+        var routerIndex = tasks.Select(t => config.Tasks.ToList().IndexOf(t.Task.Name)).ToArray();
+        if (tasks.Count == 0 || routerIndex.Any(i => i < 0))
+        {
+            string given = tasks.Count == 0 ? "no task" : string.Join(", ", tasks.Select(t => t.Task.Name));
+            throw new TtLoraException($"router \"{config.Name}\" routes tasks {string.Join(", ", config.Tasks)}; evaluation data was given for {given}");
+        }
         if (merged is not null && merged.MergedSlot is null) throw new ArgumentException("the merge baseline needs a mixture loaded with its uniform merge", nameof(merged));
         var examples = tasks.SelectMany((t, i) => (options.MaxExamplesPerTask is int cap ? t[options.Split].Take(cap) : t[options.Split]).Select(e => new MixedExample(i, t.Task.Name, e))).ToArray();
         if (examples.Length == 0) throw new TtLoraException($"no {options.Split.ToString().ToLowerInvariant()} examples to evaluate on");
@@ -55,7 +60,7 @@ public static class RouterEvaluator
             var (ids, mask, labels, _) = batcher.Batch(chunk, device);
             var gold = labels.cpu().data<long>().ToArray();
             var taskOf = chunk.Select(i => examples[i].TaskIndex).ToArray();
-            var taskSlots = torch.tensor(taskOf.Select(t => (long)t).ToArray(), device: device);
+            var taskSlots = torch.tensor(taskOf.Select(t => (long)routerIndex[t]).ToArray(), device: device);
             T Timed<T>(string method, Func<T> run)
             {
                 var clock = Stopwatch.StartNew();
@@ -92,18 +97,19 @@ public static class RouterEvaluator
                 int task = taskOf[r];
                 counts[task]++;
                 confusion[task][chosen[r]]++;
-                Count("routing", task, chosen[r] == task);
-                Count("routed", task, chosen[r] == task && routedLabels[r] == gold[r]);
-                if (singleLabels is not null) Count("single", task, singleChosen![r] == task && singleLabels[r] == gold[r]);
+                int own = routerIndex[task];
+                Count("routing", task, chosen[r] == own);
+                Count("routed", task, chosen[r] == own && routedLabels[r] == gold[r]);
+                if (singleLabels is not null) Count("single", task, singleChosen![r] == own && singleLabels[r] == gold[r]);
                 Count("oracle", task, oracle[r] == gold[r]);
                 if (mergeLabels is not null) Count("merge", task, mergeLabels[r] == gold[r]);
-                if (multiLabels is not null) Count("multi", task, multiLabels[r] == multiTask!.Offsets[task] + gold[r]);
+                if (multiLabels is not null) Count("multi", task, multiLabels[r] == multiTask!.Offsets[own] + gold[r]);
             }
             progress?.Report(new TrainingProgress("eval", b + 1, chunks.Length, 0, double.NaN, null, 0, TimeSpan.Zero));
         }
 
         double? Rate(string method, int task) => correct.TryGetValue(method, out var c) ? (double)c[task] / Math.Max(1, counts[task]) : null;
-        var perTask = Enumerable.Range(0, taskCount).Select(t => new TaskEvaluation(config.Tasks[t], config.Experts[t], counts[t],
+        var perTask = Enumerable.Range(0, taskCount).Select(t => new TaskEvaluation(config.Tasks[routerIndex[t]], config.Experts[routerIndex[t]], counts[t],
             Rate("routing", t)!.Value, Rate("routed", t)!.Value, Rate("oracle", t)!.Value, Rate("merge", t), Rate("multi", t), Rate("single", t))).ToArray();
         double basePerExample = seconds["base"] / examples.Length;
         long experts = mixture.AdapterParameters, router = model.Router.ParameterCount;
@@ -113,7 +119,7 @@ public static class RouterEvaluator
             ["uniform merge"] = merged?.AdapterParameters ?? 0, ["multi-task adapter"] = multiTask?.AdapterParameters ?? 0,
         };
         var costs = seconds.Select(kv => new MethodCost(kv.Key, kv.Value / examples.Length * 1000, parameters[kv.Key], kv.Value / examples.Length / basePerExample)).ToArray();
-        return new RouterEvaluation(config.Name, RouterKinds.Name(config.Shape.Kind), options.Split.ToString().ToLowerInvariant(), config.Experts, config.Tasks,
+        return new RouterEvaluation(config.Name, RouterKinds.Name(config.Shape.Kind), options.Split.ToString().ToLowerInvariant(), config.Experts, perTask.Select(t => t.Task).ToArray(),
             perTask, confusion, costs, options.NoisyInference, config.RouteFromLayer, options.BatchSize, mixture.Model.parameters().Sum(p => p.numel()));
     }
 }
