@@ -40,15 +40,20 @@ public sealed class MultiTaskBaseline : IDisposable
         return $"multitask-{StableHash.Of("multitask", key):x16}";
     }
 
-    /// <summary>All tasks as one: labels "task/label", examples of every split of every task (ids prefixed by task).</summary>
-    public static TaskSplits CombinedTask(IReadOnlyList<TaskSplits> tasks)
+    /// <summary>
+    /// All tasks as one: labels "task/label", examples of every split of every task (ids prefixed by task), the training
+    /// examples shuffled so any prefix mixes the tasks. <paramref name="trainPerTask"/> caps each task's training examples
+    /// (the experts' <c>max_train_examples</c>, so the baseline sees the same data they saw together).
+    /// </summary>
+    public static TaskSplits CombinedTask(IReadOnlyList<TaskSplits> tasks, int? trainPerTask = null)
     {
         var labels = tasks.SelectMany(t => t.Task.LabelNames.Select(l => $"{t.Task.Name}/{l}")).ToArray();
         var offsets = LabelOffsets(tasks);
-        IReadOnlyList<LabelledExample> Split(DataSplit split) => tasks.SelectMany((t, i) => t[split].Select(e =>
+        IReadOnlyList<LabelledExample> Split(DataSplit split, int? cap) => tasks.SelectMany((t, i) => t[split].Take(cap ?? int.MaxValue).Select(e =>
             e with { Id = $"{t.Task.Name}:{e.Id}", SourceId = $"{t.Task.Name}:{e.DocumentId}", Label = e.Label + offsets[i] })).ToArray();
         var definition = new TaskDefinition(CombinedName(tasks), $"all of {string.Join(", ", tasks.Select(t => t.Task.Name))} as one task", labels);
-        return new TaskSplits(definition, Split(DataSplit.Train), Split(DataSplit.Validation), Split(DataSplit.Test));
+        var train = SeededShuffle.Shuffle(Split(DataSplit.Train, trainPerTask), StableHash.Of("multitask-order", definition.Name));
+        return new TaskSplits(definition, train, Split(DataSplit.Validation, null), Split(DataSplit.Test, null));
     }
 
     /// <summary>Reuses the cached baseline or trains it (with the first expert's settings) and caches it.</summary>
@@ -59,7 +64,10 @@ public sealed class MultiTaskBaseline : IDisposable
         bool reused = registry.Contains(name) && registry.Get(name) is { } cached && cached.Task == CombinedName(tasks)
             && cached.BaseModelFingerprint == experts[0].BaseModelFingerprint;
         if (!reused)
-            ExpertTrainer.Train(baseModelDir, CombinedTask(tasks), registry, name, OptionsFrom(experts[0].TrainingConfig), device, progress, cancellation);
+        {
+            var options = OptionsFrom(experts[0].TrainingConfig);
+            ExpertTrainer.Train(baseModelDir, CombinedTask(tasks, options.MaxTrainExamples), registry, name, options with { MaxTrainExamples = null }, device, progress, cancellation);
+        }
         return new MultiTaskBaseline(ExpertModel.Load(registry, name, baseModelDir, device), LabelOffsets(tasks), reused);
     }
 
@@ -86,6 +94,7 @@ public sealed class MultiTaskBaseline : IDisposable
             WeightDecay = Get("weight_decay", d.WeightDecay),
             Schedule = Get("schedule", d.Schedule),
             GradientClip = Get("gradient_clip", d.GradientClip),
+            MaxTrainExamples = config["max_train_examples"] is JsonValue cap ? cap.GetValue<int>() : null,
         };
     }
 

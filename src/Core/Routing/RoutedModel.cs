@@ -36,9 +36,10 @@ public sealed class RoutedModel : IDisposable
 
     /// <summary>
     /// Opens a saved router with its experts. The base model is <paramref name="baseModelDir"/>, else the one the router
-    /// was trained on; either way its fingerprint must be the router's.
+    /// was trained on; either way its fingerprint must be the router's. Inputs are cut to <paramref name="maxLength"/>
+    /// tokens, by default the length the router was trained with.
     /// </summary>
-    public static RoutedModel Open(ExpertRegistry registry, string routerName, string? baseModelDir = null, Device? device = null, int maxLength = 128)
+    public static RoutedModel Open(ExpertRegistry registry, string routerName, string? baseModelDir = null, Device? device = null, int? maxLength = null)
     {
         var store = new RouterStore(registry);
         var (config, router) = store.Load(routerName, device);
@@ -49,7 +50,8 @@ public sealed class RoutedModel : IDisposable
             if (fingerprint != config.BaseModelFingerprint)
                 throw new TtLoraException($"router \"{routerName}\" was trained on base model {config.BaseModel} ({config.BaseModelFingerprint}), but {baseDir} is a different model ({fingerprint})");
             var mixture = ExpertMixture.Load(registry, config.Experts, baseDir, device);
-            return new RoutedModel(config, router, mixture, HfTokenizer.FromPath(baseDir), baseDir, maxLength);
+            int length = maxLength ?? (config.Training["max_length"] is System.Text.Json.Nodes.JsonValue v ? v.GetValue<int>() : 128);
+            return new RoutedModel(config, router, mixture, HfTokenizer.FromPath(baseDir), baseDir, length);
         }
         catch
         {
