@@ -20,6 +20,9 @@ public sealed class CommandContext
     /// <summary>Receives training progress; the terminal draws a progress bar, a notebook a live chart.</summary>
     public Action<TrainingProgress> Progress { get; init; } = _ => { };
 
+    /// <summary>Receives one-line notes about long work in progress (terminal: stderr; notebook: the cell's stream).</summary>
+    public Action<string> Log { get; init; } = _ => { };
+
     /// <summary>Receives each result a verb produces; <c>json</c> says the user asked for machine-readable output.</summary>
     public Action<ICommandResult, bool> Emit { get; init; } = (_, _) => { };
 

@@ -26,6 +26,7 @@ public static class Program
         {
             Cancellation = cancel.Token,
             Progress = progress.Report,
+            Log = line => Console.Error.WriteLine(line),
             Emit = (result, json) => Console.Out.WriteLine(json
                 ? result.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = false })
                 : result.ToText()),

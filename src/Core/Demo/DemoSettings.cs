@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using TtLora.Core.Models;
+using TtLora.Core.Routing;
 using TtLora.Core.Training;
 
 namespace TtLora.Core.Demo;
@@ -15,6 +16,8 @@ public sealed record DemoSettings
     public string Adapter { get; init; } = "tt-lora";
     public PretrainOptions Pretrain { get; init; } = new();
     public ExpertTrainingOptions Expert { get; init; } = new() { Epochs = 4, MaxTrainExamples = 1200, MaxLength = 96, Patience = 2 };
+    public RouterTrainingOptions Router { get; init; } = new() { MaxLength = 96 };
+    public RouterEvaluationOptions Evaluation { get; init; } = new() { MaxExamplesPerTask = 300 };
     public bool Quick { get; init; }
 
     public string BaseDirectory => Path.Combine(OutputDirectory, "base");
@@ -32,6 +35,8 @@ public sealed record DemoSettings
             WarmupSteps = 15, EvaluateEvery = 150, TokenizerTrainingChars = 1_000_000, LearningRate = 5e-3,
         },
         Expert = new ExpertTrainingOptions { Epochs = 2, MaxTrainExamples = 240, MaxLength = 64, Patience = 2 },
+        Router = new RouterTrainingOptions { MaxLength = 64, Epochs = 15, Mix = Data.MixStrategy.Capped, Cap = 240 },
+        Evaluation = new RouterEvaluationOptions { MaxExamplesPerTask = 60 },
     };
 
     public JsonObject ToJson() => new()
@@ -42,5 +47,6 @@ public sealed record DemoSettings
         ["quick"] = Quick,
         ["pretrain"] = Pretrain.ToJson(),
         ["expert"] = Expert.ToJson(),
+        ["router"] = Router.ToJson(),
     };
 }

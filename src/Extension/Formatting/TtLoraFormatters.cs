@@ -26,7 +26,6 @@ public static class TtLoraFormatters
             Add<ModelInfoResult>(ModelInfoView.ToHtml, r => r.ToText());
             Add<TokenizeResult>(TokenizeView.ToHtml, r => r.ToText());
             Add<GenerateResult>(GenerateView.ToHtml, r => r.ToText());
-            Add<DemoResult>(DemoView.ToHtml, r => r.ToText());
             Add<RegistryResult>(RegistryView.ToHtml, r => r.ToText());
             Add<ExpertResult>(ExpertView.ToHtml, r => r.ToText());
             Add<PlanResult>(PlanView.ToHtml, r => r.ToText());

@@ -1,50 +1,59 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
 using TtLora.Core;
-using TtLora.Core.Models;
-using TtLora.Core.Packages;
-using TtLora.Core.Tokenizers;
+using TtLora.Core.Data;
+using TtLora.Core.Demo;
+using TtLora.Core.Training;
 using TtLora.Extension.Results;
 
 namespace TtLora.Extension.Verbs;
 
 /// <summary>
-/// <c>demo</c>: the offline walk through what exists so far — fetch the real Llama-3 tokenizer, write a tiny
-/// randomly initialised Llama checkpoint in Hugging Face format, reload it, tokenize and generate greedily.
+/// <c>demo</c>: the main job on the embedded default, offline — fetch the demo corpora, pretrain (or reuse) the base,
+/// train one TT-LoRA expert per task, train the router, evaluate, and write report.html + results.json.
+/// Idempotent and resumable: every finished artefact is reused unless --force.
 /// </summary>
 internal static class DemoVerb
 {
     public static Command Build(CommandContext context)
     {
-        var output = new Option<string>("--out") { Description = "Working folder", DefaultValueFactory = _ => Path.Combine("runs", "demo"), HelpName = "DIR" };
-        var force = new Option<bool>("--force") { Description = "Recreate the checkpoint even if it exists" };
-        var prompt = new Option<string>("--prompt") { Description = "Prompt to continue", DefaultValueFactory = _ => "Tensor-train experts route each task to", HelpName = "TEXT" };
-        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens to generate", DefaultValueFactory = _ => 16, HelpName = "N" };
+        var output = new Option<string>("--out") { Description = "Working folder (base model, registry, report)", DefaultValueFactory = _ => Path.Combine("runs", "demo"), HelpName = "DIR" };
+        var quick = new Option<bool>("--quick") { Description = "Tiny base and capped data: a couple of minutes instead of about twenty" };
+        var force = new Option<bool>("--force") { Description = "Redo every step instead of reusing finished ones" };
+        var tasks = new Option<string?>("--tasks") { Description = $"Demo tasks to use (default: all of {string.Join(", ", DemoSuite.TaskNames)})", HelpName = "LIST" };
         var json = CommonOptions.Json();
-        var command = new Command("demo", "Offline demo: tiny Llama checkpoint in HF format with the real Llama-3 tokenizer, then greedy generation") { output, force, prompt, maxNew, json };
+        var command = new Command("demo", "The offline demo: demo corpora -> pretrained base -> one TT-LoRA expert per task -> router -> evaluation report")
+            { output, quick, force, tasks, json };
         command.SetAction(parse =>
         {
-            string dir = Path.Combine(parse.GetValue(output)!, "tiny-llama");
-            var steps = new List<string>();
-            if (parse.GetValue(force) || !File.Exists(Path.Combine(dir, "config.json")))
+            var clock = Stopwatch.StartNew();
+            string dir = parse.GetValue(output)!;
+            var settings = parse.GetValue(quick) ? DemoSettings.QuickRun(dir) : DemoSettings.Full(dir);
+            if (parse.GetValue(tasks) is string list)
             {
-                string tokenizerPath = PublishedTokenizers.Llama3(message => steps.Add(message));
-                RandomCheckpoint.Create(dir, ModelPresets.Get("tiny"), tokenizerPath, seed: 0);
-                steps.Add($"wrote a randomly initialised checkpoint to {dir}");
+                var chosen = CommonOptions.SplitList(list);
+                if (chosen.FirstOrDefault(t => !DemoSuite.TaskNames.Contains(t)) is string unknown)
+                    throw new TtLoraException($"--tasks: \"{unknown}\" is not a demo task ({string.Join(", ", DemoSuite.TaskNames)})");
+                if (chosen.Count < 2) throw new TtLoraException("--tasks: routing needs at least two tasks");
+                settings = settings with { Tasks = chosen };
             }
-            else
-            {
-                steps.Add($"reusing {dir} (pass --force to recreate it)");
-            }
-            var summary = CheckpointSummary.Read(dir);
-            var tokenizer = HfTokenizer.FromPath(dir);
-            var encoding = tokenizer.Encode(parse.GetValue(prompt)!);
-            var device = DeviceSelector.Resolve(context.Device);
-            using var model = LlamaCheckpoint.LoadCausalLM(dir, device);
-            model.eval();
-            var ids = encoding.Ids.Select(i => (long)i).ToArray();
-            var generated = model.GenerateGreedy(ids, parse.GetValue(maxNew), cancellation: context.Cancellation);
-            var result = new DemoResult(steps, new ModelInfoResult(summary), new TokenizeResult(encoding.Ids.ToArray(), encoding.Tokens.ToArray()),
-                new GenerateResult(ids, generated, parse.GetValue(prompt), tokenizer.Decode(generated.Select(i => (int)i), skipSpecialTokens: true)));
+            bool redo = parse.GetValue(force);
+            var log = new List<string>();
+            void Say(string line) { log.Add(line); context.Log(line); }
+            var progress = new CallbackProgress<TrainingProgress>(context.Progress);
+
+            var one = DemoStageOne.Run(settings, redo, Say, progress, context.Cancellation);
+            var splits = settings.Tasks.Select(t => DemoSuite.Load(t)).ToArray();
+            var evaluation = DemoStageTwo.Run(settings, one.Experts, splits, redo, Say, progress, context.Cancellation);
+
+            string report = Path.GetFullPath(Path.Combine(dir, "report.html"));
+            string results = Path.GetFullPath(Path.Combine(dir, "results.json"));
+            var result = new DemoRunResult(log, one.Base, one.Tasks, one.Experts, evaluation, clock.Elapsed, report, results);
+            AtomicFile.WriteAllText(report, result.ReportPage());
+            var resultJson = result.ToJson().AsObject();
+            resultJson["settings"] = settings.ToJson();
+            AtomicFile.WriteAllText(results, resultJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             context.Emit(result, parse.GetValue(json));
             return 0;
         });

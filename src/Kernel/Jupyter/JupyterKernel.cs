@@ -46,7 +46,8 @@ public sealed class JupyterKernel : IDisposable
         var codec = new WireCodec(new MessageSigner(connection.SignatureScheme, connection.Key), new ReplayGuard());
         sockets = new KernelSockets(connection, codec, OnReceived, log.Write);
         var progress = new LiveProgress();
-        var commands = new CommandContext { Emit = (result, json) => lastOutput?.Emit(result, json), Progress = progress.Report };
+        // Console.Out is the running cell's stdout stream while a cell runs, so notes from long verbs appear in the cell.
+        var commands = new CommandContext { Emit = (result, json) => lastOutput?.Emit(result, json), Progress = progress.Report, Log = line => Console.Out.WriteLine(line) };
         csharp = new CSharpSession(new KernelGlobals(() => lastOutput),
             elapsed => log.Write($"C# scripting ready (first compilation {elapsed.TotalSeconds:0.00} s)"));
         cells = new CellRunner(csharp, new MagicRunner(commands, progress));

@@ -14,7 +14,7 @@ public class FormatterRegistrationTests
         TtLoraFormatters.Register();
         foreach (var type in new[]
         {
-            typeof(ModelInfoResult), typeof(TokenizeResult), typeof(GenerateResult), typeof(DemoResult), typeof(PlotlyFigure), typeof(TrainingProgressView), typeof(Plotly.NET.GenericChart),
+            typeof(ModelInfoResult), typeof(TokenizeResult), typeof(GenerateResult), typeof(PlotlyFigure), typeof(TrainingProgressView), typeof(Plotly.NET.GenericChart),
             typeof(RegistryResult), typeof(ExpertResult), typeof(PlanResult), typeof(PredictionResult), typeof(TaskListResult), typeof(TaskPreviewResult),
             typeof(PretrainResult), typeof(AdapterBenchmarkResult), typeof(ShowResult), typeof(Verbs.SessionDefaults),
         })

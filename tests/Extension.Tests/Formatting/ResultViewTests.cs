@@ -107,28 +107,12 @@ public sealed class ResultViewTests : IDisposable
     }
 
     [Fact]
-    public void DemoComposesItsStepsInOneOutput()
-    {
-        var demo = new DemoResult(["fetched <tokenizer>", "wrote checkpoint"], ModelInfo(), Tokenize(), Generate());
-        string html = DemoView.ToHtml(demo);
-        var root = HtmlDoc.Parse(html);
-        Assert.Equal(["fetched <tokenizer>", "wrote checkpoint"], root.All("li").Select(li => li.Value));
-        Assert.Equal(["model", "prompt tokens", "greedy continuation"], root.All("h4").Select(h => h.Value));
-        Assert.Single(root.All("div"), d => d.HasClass("ttl-card"));
-        Assert.Single(root.All("div"), d => d.HasClass("ttl-text"));
-        // One stylesheet for the whole composition, and no chart, so no script at all.
-        Assert.Equal(1, HtmlDoc.Count(html, "<style>"));
-        Assert.DoesNotContain("<script", html);
-    }
-
-    [Fact]
     public void EveryResultGetsPlainTextAndHtmlFromMimeBundles()
     {
         var model = ModelInfo();
         var tokens = Tokenize();
         var generation = Generate();
-        var demo = new DemoResult(["step"], model, tokens, generation);
-        foreach (ICommandResult result in new ICommandResult[] { model, tokens, generation, demo })
+        foreach (ICommandResult result in new ICommandResult[] { model, tokens, generation })
         {
             var bundle = MimeBundles.For(result);
             Assert.Equal([MimeBundles.Html, MimeBundles.PlainText], bundle.Keys.Order(StringComparer.Ordinal));
