@@ -33,6 +33,23 @@ internal static class BenchVerb
             return 0;
         });
         command.Add(adapters);
+
+        var preset = new Option<string>("--preset") { Description = "Architecture", DefaultValueFactory = _ => "small", HelpName = string.Join("|", ModelPresets.Names) };
+        preset.AcceptOnlyFromAmong(ModelPresets.Names.ToArray());
+        var batch = new Option<int>("--batch") { Description = "Sequences per forward", DefaultValueFactory = _ => 8, HelpName = "N" };
+        var sequence = new Option<int>("--seq-len") { Description = "Tokens per sequence", DefaultValueFactory = _ => 128, HelpName = "N" };
+        var modelRepeats = new Option<int>("--repeats") { Description = "Timed runs", DefaultValueFactory = _ => 10, HelpName = "N" };
+        var size = new Option<int>("--checkpoint-mb") { Description = "Size of the checkpoint whose load time is measured", DefaultValueFactory = _ => 100, HelpName = "MB" };
+        var modelJson = CommonOptions.Json();
+        var model = new Command("model", "Base model forward tokens/s (float32 vs bfloat16) and checkpoint load time") { preset, batch, sequence, modelRepeats, size, modelJson };
+        model.SetAction(parse =>
+        {
+            var figures = TtLora.Core.Benchmarks.ModelBenchmark.Run(ModelPresets.Get(parse.GetValue(preset)!), parse.GetValue(batch), parse.GetValue(sequence),
+                parse.GetValue(modelRepeats), parse.GetValue(size) * 1_000_000L, context.Cancellation);
+            context.Emit(new FiguresResult("base model benchmark", figures.Select(f => (f.Name, f.Value, f.Unit)).ToArray()), parse.GetValue(modelJson));
+            return 0;
+        });
+        command.Add(model);
         return command;
     }
 }
