@@ -48,7 +48,7 @@ public sealed class JupyterKernel : IDisposable
         var commands = new CommandContext { Emit = (result, json) => lastOutput?.Emit(result, json) };
         csharp = new CSharpSession(new KernelGlobals(() => lastOutput),
             elapsed => log.Write($"C# scripting ready (first compilation {elapsed.TotalSeconds:0.00} s)"));
-        cells = new CellRunner(csharp, new MagicRunner(commands));
+        cells = new CellRunner(csharp, new MagicRunner(commands, new MagicVariables(csharp.Variable)));
         RootCommand Verbs() => CommandSet.Build(commands);
         completion = new CodeCompletion(csharp, Verbs);
         inspection = new CodeInspection(csharp, Verbs);
