@@ -21,6 +21,7 @@ public static class CommandSet
         root.Add(PretrainVerb.Build(context));
         root.Add(TrainVerb.Build(context));
         root.Add(ExpertsVerb.Build(context));
+        root.Add(ShowVerb.Build(context));
         root.Add(PredictVerb.Build(context));
         root.Add(BenchVerb.Build(context));
         root.Add(UseVerb.Build(context));

@@ -81,8 +81,9 @@ public class MagicInterpolationTests
     {
         CellOutput? current = null;
         var csharp = new CSharpSession(new KernelGlobals(() => current));
-        var context = new CommandContext();
-        var runner = new CellRunner(csharp, new MagicRunner(context, new MagicVariables(csharp.Variable)));
+        var progress = new LiveProgress();
+        var context = new CommandContext { Progress = progress.Report };
+        var runner = new CellRunner(csharp, new MagicRunner(context, progress, new MagicVariables(csharp.Variable)));
         var published = new List<string>();
         using var output = current = new CellOutput((type, _) => published.Add(type), TimeSpan.FromSeconds(10));
 

@@ -45,10 +45,10 @@ public sealed record ExpertManifest
         ["adapter_kind"] = AdapterKind,
         ["adapter_shape"] = AdapterShape,
         ["trainable_parameters"] = TrainableParameters,
-        ["validation_accuracy"] = ValidationAccuracy,
-        ["validation_loss"] = ValidationLoss,
-        ["test_accuracy"] = TestAccuracy,
-        ["majority_baseline"] = MajorityBaseline,
+        ["validation_accuracy"] = Measured(ValidationAccuracy),
+        ["validation_loss"] = Measured(ValidationLoss),
+        ["test_accuracy"] = Measured(TestAccuracy),
+        ["majority_baseline"] = Measured(MajorityBaseline),
         ["training_seconds"] = TrainingSeconds,
         ["tokens_per_second"] = TokensPerSecond,
         ["epochs_run"] = EpochsRun,
@@ -61,6 +61,9 @@ public sealed record ExpertManifest
         ["history"] = History.DeepClone(),
     };
 
+    /// <summary>JSON has no NaN: a value that was never measured (no test split) is written as null.</summary>
+    static JsonNode? Measured(double value) => double.IsNaN(value) ? null : JsonValue.Create(value);
+
     public void Save(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName),
         ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
@@ -72,7 +75,7 @@ public sealed record ExpertManifest
         {
             var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
             string Str(string f) => json[f]?.GetValue<string>() ?? throw TtLoraException.InFile(path, $"field \"{f}\" is missing");
-            double Num(string f) => json[f]?.GetValue<double>() ?? 0;
+            double Num(string f) => json[f]?.GetValue<double>() ?? double.NaN;
             return new ExpertManifest
             {
                 Name = Str("name"),

@@ -42,4 +42,13 @@ public static class Html
 
     /// <summary>An integer with group separators, independent of the machine's culture.</summary>
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A fraction as a percentage with one decimal (0.953 reads "95.3%"); NaN, a metric never measured, reads "n/a".</summary>
+    public static string Percent(double fraction) =>
+        double.IsNaN(fraction) ? "n/a" : (100 * fraction).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A duration in the largest units that matter: "2h 05m", "3m 07s", "4.2 s".</summary>
+    public static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h {t.Minutes:00}m"
+        : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m {t.Seconds:00}s"
+        : t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 }

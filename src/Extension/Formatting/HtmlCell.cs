@@ -25,10 +25,21 @@ public sealed record HtmlCell
         Highlight = highlight,
     };
 
+    /// <summary>A fraction shown as a percentage (<see cref="Html.Percent"/>); its value stays the fraction, so best-of comparisons work.</summary>
+    public static HtmlCell Percent(double fraction, Highlight highlight = Highlight.None) => new()
+    {
+        Markup = Html.Encode(Html.Percent(fraction)),
+        Value = fraction,
+        Highlight = highlight,
+    };
+
     /// <summary>A cell holding trusted HTML built by this namespace's blocks (e.g. a chip list).</summary>
     public static HtmlCell Raw(string html, Highlight highlight = Highlight.None) => new() { Markup = html, Highlight = highlight };
 
     public HtmlCell With(Highlight highlight) => this with { Highlight = highlight };
+
+    /// <summary>The same cell with hover text.</summary>
+    public HtmlCell WithTooltip(string? tooltip) => this with { Tooltip = tooltip };
 
     public static implicit operator HtmlCell(string? text) => Text(text);
     public static implicit operator HtmlCell(double value) => Number(value);

@@ -52,6 +52,14 @@ public sealed class PlotlyFigure : IRichDisplay
     /// <summary>A fresh <c>{"data": [...], "layout": {...}}</c> object, as the plotly mime renderer expects.</summary>
     public JsonObject ToJson() => new() { ["data"] = _data.DeepClone(), ["layout"] = _layout.DeepClone() };
 
+    /// <summary>A copy whose layout <paramref name="change"/> has adjusted (e.g. whole-number ticks); this figure stays as it is.</summary>
+    public PlotlyFigure WithLayout(Action<JsonObject> change)
+    {
+        var layout = (JsonObject)_layout.DeepClone();
+        change(layout);
+        return new PlotlyFigure(_data, layout);
+    }
+
     /// <summary>A self-contained HTML output: stylesheet, plotly.js once, and the chart.</summary>
     public string ToHtml() => new HtmlOutput().AddChart(this).ToString();
 

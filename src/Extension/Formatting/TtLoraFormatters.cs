@@ -2,6 +2,7 @@ using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
 using TtLora.Extension.Display;
 using TtLora.Extension.Results;
+using TtLora.Extension.Verbs;
 
 namespace TtLora.Extension.Formatting;
 
@@ -26,6 +27,16 @@ public static class TtLoraFormatters
             Add<TokenizeResult>(TokenizeView.ToHtml, r => r.ToText());
             Add<GenerateResult>(GenerateView.ToHtml, r => r.ToText());
             Add<DemoResult>(DemoView.ToHtml, r => r.ToText());
+            Add<RegistryResult>(RegistryView.ToHtml, r => r.ToText());
+            Add<ExpertResult>(ExpertView.ToHtml, r => r.ToText());
+            Add<PlanResult>(PlanView.ToHtml, r => r.ToText());
+            Add<PredictionResult>(PredictionView.ToHtml, r => r.ToText());
+            Add<TaskListResult>(TaskListView.ToHtml, r => r.ToText());
+            Add<TaskPreviewResult>(TaskPreviewView.ToHtml, r => r.ToText());
+            Add<PretrainResult>(PretrainView.ToHtml, r => r.ToText());
+            Add<AdapterBenchmarkResult>(AdapterBenchmarkView.ToHtml, r => r.ToText());
+            Add<ShowResult>(ShowView.ToHtml, r => r.ToText());
+            Add<SessionDefaults>(SessionDefaultsView.ToHtml, r => r.ToText());
             Add<PlotlyFigure>(f => f.ToHtml(), f => f.ToText());
             Add<TrainingProgressView>(v => v.ToHtml(), v => v.ToText());
             Add<GenericChart>(c => PlotlyFigure.FromPlotlyNet(c).ToHtml(), c => PlotlyFigure.FromPlotlyNet(c).ToText());

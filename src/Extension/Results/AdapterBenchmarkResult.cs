@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Adapters;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>Benchmark timings and the ratios the project tracks, with their targets.</summary>
-public sealed record AdapterBenchmarkResult(AdapterBenchmarkReport Report) : ICommandResult
+public sealed record AdapterBenchmarkResult(AdapterBenchmarkReport Report) : ICommandResult, IRichDisplay
 {
     public string ToText()
     {
@@ -36,4 +38,7 @@ public sealed record AdapterBenchmarkResult(AdapterBenchmarkReport Report) : ICo
             ["name"] = r.Name, ["value"] = r.Value, ["from_minima"] = r.MinimumRatio, ["target"] = r.Target, ["meets_target"] = r.MeetsTarget,
         }).ToArray()),
     };
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = AdapterBenchmarkView.ToHtml(this);
 }

@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Registry;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>One expert from the registry: what it is for, how it was trained, how well it does.</summary>
-public sealed record ExpertResult(ExpertManifest Manifest) : ICommandResult
+public sealed record ExpertResult(ExpertManifest Manifest) : ICommandResult, IRichDisplay
 {
     public string ToText()
     {
@@ -21,4 +23,7 @@ public sealed record ExpertResult(ExpertManifest Manifest) : ICommandResult
     }
 
     public JsonNode ToJson() => Manifest.ToJson();
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = ExpertView.ToHtml(this);
 }

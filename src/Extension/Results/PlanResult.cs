@@ -2,11 +2,13 @@ using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Adapters;
 using TtLora.Core.TensorTrains;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>A parameter budget: per module and in total.</summary>
-public sealed record PlanResult(string Adapter, AdapterPlan Plan) : ICommandResult
+public sealed record PlanResult(string Adapter, AdapterPlan Plan) : ICommandResult, IRichDisplay
 {
     public string ToText()
     {
@@ -45,4 +47,7 @@ public sealed record PlanResult(string Adapter, AdapterPlan Plan) : ICommandResu
             ["tt_ranks"] = m.Shape is { } r ? new JsonArray(r.Ranks.Select(x => (JsonNode?)x).ToArray()) : null,
         }).ToArray()),
     };
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = PlanView.ToHtml(this);
 }

@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>An expert's label probabilities for each text.</summary>
-public sealed record PredictionResult(string Expert, IReadOnlyList<string> Labels, IReadOnlyList<string> Texts, IReadOnlyList<float[]> Probabilities) : ICommandResult
+public sealed record PredictionResult(string Expert, IReadOnlyList<string> Labels, IReadOnlyList<string> Texts, IReadOnlyList<float[]> Probabilities) : ICommandResult, IRichDisplay
 {
     public string Predicted(int i) => Labels[Array.IndexOf(Probabilities[i], Probabilities[i].Max())];
 
@@ -30,4 +32,7 @@ public sealed record PredictionResult(string Expert, IReadOnlyList<string> Label
             ["probabilities"] = new JsonArray(Probabilities[i].Select(p => (JsonNode?)p).ToArray()),
         }).ToArray()),
     };
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = PredictionView.ToHtml(this);
 }

@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using TtLora.Core.Training;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>A pretrained base model and how it was made.</summary>
-public sealed record PretrainResult(PretrainReport Report) : ICommandResult
+public sealed record PretrainResult(PretrainReport Report) : ICommandResult, IRichDisplay
 {
     public string ToText() =>
         $"{(Report.Reused ? "reusing" : "pretrained")} base model in {Report.ModelDirectory}\n" +
@@ -20,4 +22,7 @@ public sealed record PretrainResult(PretrainReport Report) : ICommandResult
         json["reused"] = Report.Reused;
         return json;
     }
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = PretrainView.ToHtml(this);
 }

@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Registry;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>The expert registry: one row per expert; the best test accuracy per task is marked.</summary>
-public sealed record RegistryResult(string Root, IReadOnlyList<ExpertManifest> Experts) : ICommandResult
+public sealed record RegistryResult(string Root, IReadOnlyList<ExpertManifest> Experts) : ICommandResult, IRichDisplay
 {
     /// <summary>Names of the experts with the best test accuracy of their task.</summary>
     public IReadOnlySet<string> BestPerTask => Experts.GroupBy(e => e.Task)
@@ -33,4 +35,7 @@ public sealed record RegistryResult(string Root, IReadOnlyList<ExpertManifest> E
             return (JsonNode?)json;
         }).ToArray()),
     };
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = RegistryView.ToHtml(this);
 }

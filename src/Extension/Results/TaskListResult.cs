@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Data;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>The demo tasks with their split sizes and label balance.</summary>
-public sealed record TaskListResult(IReadOnlyList<TaskSummary> Tasks) : ICommandResult
+public sealed record TaskListResult(IReadOnlyList<TaskSummary> Tasks) : ICommandResult, IRichDisplay
 {
     public string ToText()
     {
@@ -34,4 +36,7 @@ public sealed record TaskListResult(IReadOnlyList<TaskSummary> Tasks) : ICommand
         ["label_counts"] = new JsonArray(s.LabelCounts.Select(c => (JsonNode?)c).ToArray()),
         ["majority_accuracy"] = s.MajorityAccuracy,
     };
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = TaskListView.ToHtml(this);
 }

@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Data;
+using TtLora.Extension.Display;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>One task's summary with a few example texts.</summary>
-public sealed record TaskPreviewResult(TaskPreview Preview) : ICommandResult
+public sealed record TaskPreviewResult(TaskPreview Preview) : ICommandResult, IRichDisplay
 {
     public string ToText()
     {
@@ -32,4 +34,7 @@ public sealed record TaskPreviewResult(TaskPreview Preview) : ICommandResult
         }).ToArray());
         return json;
     }
+
+    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
+    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = TaskPreviewView.ToHtml(this);
 }

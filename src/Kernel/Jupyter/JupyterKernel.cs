@@ -45,10 +45,11 @@ public sealed class JupyterKernel : IDisposable
         this.log = log;
         var codec = new WireCodec(new MessageSigner(connection.SignatureScheme, connection.Key), new ReplayGuard());
         sockets = new KernelSockets(connection, codec, OnReceived, log.Write);
-        var commands = new CommandContext { Emit = (result, json) => lastOutput?.Emit(result, json) };
+        var progress = new LiveProgress();
+        var commands = new CommandContext { Emit = (result, json) => lastOutput?.Emit(result, json), Progress = progress.Report };
         csharp = new CSharpSession(new KernelGlobals(() => lastOutput),
             elapsed => log.Write($"C# scripting ready (first compilation {elapsed.TotalSeconds:0.00} s)"));
-        cells = new CellRunner(csharp, new MagicRunner(commands, new MagicVariables(csharp.Variable)));
+        cells = new CellRunner(csharp, new MagicRunner(commands, progress, new MagicVariables(csharp.Variable)));
         RootCommand Verbs() => CommandSet.Build(commands);
         completion = new CodeCompletion(csharp, Verbs);
         inspection = new CodeInspection(csharp, Verbs);

@@ -75,3 +75,23 @@ public sealed class ExpertTrainerTests(TinyBaseFixture fixture) : IClassFixture<
         Assert.Contains("is not in the registry", Assert.Throws<TtLoraException>(() => registry.Get("nope")).Message);
     }
 }
+
+public sealed class ExpertManifestTests
+{
+    [Fact]
+    public void AnUnmeasuredTestAccuracyRoundTripsAsNull()
+    {
+        using var folder = new TempFolder();
+        var manifest = new ExpertManifest
+        {
+            Name = "x", Task = "t", Labels = ["a", "b"], AdapterKind = "lora", TrainableParameters = 10,
+            ValidationAccuracy = 0.75, TestAccuracy = double.NaN, MajorityBaseline = double.NaN,
+            BaseModel = "base", BaseModelFingerprint = "sha256:0",
+        };
+        manifest.Save(folder.Path);
+        Assert.Contains("\"test_accuracy\": null", File.ReadAllText(folder["expert.json"]));
+        var loaded = ExpertManifest.Load(folder.Path);
+        Assert.True(double.IsNaN(loaded.TestAccuracy));
+        Assert.Equal(0.75, loaded.ValidationAccuracy);
+    }
+}

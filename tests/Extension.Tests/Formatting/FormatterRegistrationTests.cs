@@ -12,7 +12,12 @@ public class FormatterRegistrationTests
     {
         Parallel.For(0, 16, _ => TtLoraFormatters.Register());
         TtLoraFormatters.Register();
-        foreach (var type in new[] { typeof(ModelInfoResult), typeof(TokenizeResult), typeof(GenerateResult), typeof(DemoResult), typeof(PlotlyFigure), typeof(TrainingProgressView), typeof(Plotly.NET.GenericChart) })
+        foreach (var type in new[]
+        {
+            typeof(ModelInfoResult), typeof(TokenizeResult), typeof(GenerateResult), typeof(DemoResult), typeof(PlotlyFigure), typeof(TrainingProgressView), typeof(Plotly.NET.GenericChart),
+            typeof(RegistryResult), typeof(ExpertResult), typeof(PlanResult), typeof(PredictionResult), typeof(TaskListResult), typeof(TaskPreviewResult),
+            typeof(PretrainResult), typeof(AdapterBenchmarkResult), typeof(ShowResult), typeof(Verbs.SessionDefaults),
+        })
             foreach (var mime in new[] { MimeBundles.Html, MimeBundles.PlainText })
                 Assert.Single(Formatter.RegisteredFormatters(false), f => f.Type == type && f.MimeType == mime);
     }

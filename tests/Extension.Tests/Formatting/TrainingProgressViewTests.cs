@@ -1,4 +1,5 @@
 using TtLora.Core;
+using TtLora.Core.Training;
 using TtLora.Extension.Display;
 using TtLora.Extension.Formatting;
 
@@ -88,5 +89,42 @@ public class TrainingProgressViewTests
         await writer;
         Assert.Equal(2000, view.Loss.Count);
         Assert.Equal(2000, view.Step);
+    }
+
+    [Fact]
+    public void TrainerEventsSetStatusCurvesAndValidationPoints()
+    {
+        var view = new TrainingProgressView("expert spam", 6);
+        view.Report(new TrainingProgress("train", 3, 6, 1, 0.6, 0.7, 512.4, TimeSpan.FromSeconds(3)));
+        // The trainer's evaluation event repeats its step and its running training numbers: one point per step.
+        view.Report(new TrainingProgress("validate", 3, 6, 1, 0.6, 0.7, 512.4, TimeSpan.FromSeconds(3), ValidationLoss: 0.55, ValidationAccuracy: 0.75));
+        view.Report(new TrainingProgress("train", 6, 6, 2, 0.4, 0.8, 600, TimeSpan.FromSeconds(6)));
+        Assert.Equal([(3, 0.6), (6, 0.4)], view.Loss);
+        Assert.Equal([(3, 0.55)], view.ValidationLoss);
+        Assert.Equal([(3, 0.75)], view.ValidationAccuracy);
+        Assert.Equal("expert spam: train, epoch 2, step 6/6 (100%), loss 0.4, accuracy 0.8, validation loss 0.55, validation accuracy 0.75, 600 tokens/s, ETA 0s", view.ToText());
+        var traces = view.Figure().ToJson()["data"]!.AsArray();
+        Assert.Equal(["loss", "accuracy", "validation loss", "validation accuracy"], traces.Select(t => t!["name"]!.GetValue<string>()));
+        Assert.Equal("y2", traces[3]!["yaxis"]!.GetValue<string>());
+        Assert.Equal(4, HtmlDoc.Parse(view.ToHtml()).All("polyline").Count());
+
+        // A phase that reports no loss (NaN) or speed adds no points, only its message.
+        var pretrain = new TrainingProgressView("pretrain", 20);
+        pretrain.Report(new TrainingProgress("tokenizer", 0, 20, 0, double.NaN, null, 0, TimeSpan.Zero, Message: "training a BPE"));
+        Assert.Empty(pretrain.Loss);
+        Assert.Equal("pretrain: tokenizer: training a BPE, step 0/20 (0%)", pretrain.ToText());
+    }
+
+    [Fact]
+    public void AStoppedRunKeepsItsStepAndDropsTheEta()
+    {
+        var view = new TrainingProgressView("run", 10);
+        view.Report(4, loss: 1.0, eta: TimeSpan.FromSeconds(9));
+        view.Stop("interrupted");
+        Assert.Null(view.Eta);
+        Assert.Equal("interrupted", view.StoppedReason);
+        Assert.Equal("run: step 4/10 (40%), loss 1, stopped (interrupted)", view.ToText());
+        Assert.Equal("width:40%", HtmlDoc.Parse(view.ToHtml()).All("div").Single(d => d.HasClass("ttl-progress")).Elements().Single().Attribute("style")!.Value);
+        Assert.Equal("TrainingProgressView 'run': validation at step 11 is outside 0..10.", Assert.Throws<TtLoraException>(() => view.ReportValidation(11, 0.5)).Message);
     }
 }

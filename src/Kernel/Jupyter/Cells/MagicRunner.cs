@@ -6,10 +6,12 @@ namespace TtLora.Kernel.Jupyter.Cells;
 /// <summary>
 /// Runs a <c>#!tt-lora</c> line through the same runner as the terminal, against the session's
 /// <see cref="CommandContext"/> (whose defaults <c>use</c> sets). Help text goes to the cell's stdout; a failure
-/// becomes the cell's error with the very lines the terminal would print. <c>{name}</c> references take their text
-/// from <paramref name="variables"/> (the C# session's variables); without it they stay as written.
+/// becomes the cell's error with the very lines the terminal would print. Training progress the verb reports shows
+/// as one live display (<paramref name="progress"/>, which must be the context's progress sink). <c>{name}</c>
+/// references take their text from <paramref name="variables"/> (the C# session's variables); without it they stay
+/// as written.
 /// </summary>
-internal sealed class MagicRunner(CommandContext context, MagicVariables? variables = null)
+internal sealed class MagicRunner(CommandContext context, LiveProgress progress, MagicVariables? variables = null)
 {
     public CellError? Run(string line, CellOutput output, CancellationToken cancellation)
     {
@@ -24,7 +26,16 @@ internal sealed class MagicRunner(CommandContext context, MagicVariables? variab
         }
         var errors = new StringWriter();
         context.Cancellation = cancellation;
-        int code = CommandRunner.Run(args, context, output.Stdout, errors);
+        progress.Begin(output, $"{MagicLine.Prefix} {string.Join(" ", args.TakeWhile(a => !a.StartsWith('-')))}".TrimEnd());
+        int code = -1;
+        try
+        {
+            code = CommandRunner.Run(args, context, output.Stdout, errors);
+        }
+        finally
+        {
+            progress.End(code == 0 ? null : cancellation.IsCancellationRequested ? "interrupted" : "failed");
+        }
         if (code != 0) return cancellation.IsCancellationRequested ? CellError.Interrupted : CellError.FromCommand(code, errors.ToString());
         if (errors.GetStringBuilder().Length > 0) output.Stderr.Write(errors.ToString());
         return null;
