@@ -31,6 +31,9 @@ public sealed class LlamaModel : nn.Module
     public Embedding EmbedTokens => embed_tokens;
     public IReadOnlyList<LlamaDecoderLayer> Layers => layerArray;
 
+    /// <summary>The final norm (routers read intermediate hidden states through it).</summary>
+    public RmsNorm Norm => norm;
+
     /// <summary>
     /// Final normed hidden states [B, S, hidden] for token ids [B, S].
     /// </summary>
@@ -51,16 +54,36 @@ public sealed class LlamaModel : nn.Module
     {
         if (inputIds.dim() != 2) throw new ArgumentException($"input ids must be [batch, seq], got [{string.Join(",", inputIds.shape)}]");
         using var scope = NewDisposeScope();
+        var x = embed_tokens.call(inputIds);
+        x = RunLayers(x, inputIds, attentionMask, positionIds, cache, 0, numLayers, applyFinalNorm);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Continues a forward pass from the (un-normed) hidden states after layer <paramref name="firstLayer"/> − 1, running
+    /// layers <paramref name="firstLayer"/>.. to the end: a prefix run with <c>applyFinalNorm: false</c> followed by this
+    /// equals the full forward. Lets a router look at an intermediate state and the same pass go on with experts.
+    /// </summary>
+    public Tensor ForwardFrom(Tensor hidden, Tensor inputIds, Tensor? attentionMask, int firstLayer, bool applyFinalNorm = true)
+    {
+        if (firstLayer < 0 || firstLayer > Config.NumHiddenLayers)
+            throw new ArgumentOutOfRangeException(nameof(firstLayer), $"first layer {firstLayer} is outside 0..{Config.NumHiddenLayers}");
+        using var scope = NewDisposeScope();
+        var x = RunLayers(hidden, inputIds, attentionMask, null, null, firstLayer, Config.NumHiddenLayers, applyFinalNorm);
+        return x.MoveToOuterDisposeScope();
+    }
+
+    Tensor RunLayers(Tensor x, Tensor inputIds, Tensor? attentionMask, Tensor? positionIds, KvCache? cache, int first, int end, bool applyFinalNorm)
+    {
         long b = inputIds.shape[0], s = inputIds.shape[1];
         long past = cache?.Length ?? 0;
-        var x = embed_tokens.call(inputIds);
         positionIds ??= DefaultPositions(attentionMask, b, s, past, inputIds.device);
         var (cos, sin) = rotary.CosSin(positionIds, x.dtype);
         var mask = AttentionMask.Build(attentionMask, b, s, past, x.dtype, x.device);
-        for (int i = 0; i < numLayers; i++)
+        for (int i = first; i < end; i++)
             x = layers[i].Forward(x, cos, sin, mask, cache);
         if (applyFinalNorm) x = norm.call(x);
-        return x.MoveToOuterDisposeScope();
+        return x;
     }
 
     static Tensor DefaultPositions(Tensor? attentionMask, long b, long s, long past, Device device)

@@ -1,0 +1,45 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using TtLora.Core.Routing;
+
+namespace TtLora.Extension.Results;
+
+/// <summary>A router's view of each text: per-expert clean logits, noise scale, probabilities, the chosen expert and its answer.</summary>
+public sealed record RouterScoresResult(RouterConfig Config, IReadOnlyList<RoutedPrediction> Predictions) : ICommandResult
+{
+    public string ToText()
+    {
+        var s = new StringBuilder();
+        foreach (var p in Predictions)
+        {
+            string text = p.Text.Length > 60 ? p.Text[..60] + "..." : p.Text;
+            s.AppendLine($"{text.ReplaceLineEndings(" ")}");
+            s.AppendLine($"  -> {p.ExpertName} ({p.Probabilities[p.ChosenExpert]:P1}): {p.LabelName} ({string.Join(", ", p.Labels.Select((l, j) => $"{l} {p.LabelLogits[j]:F2}"))})");
+            for (int e = 0; e < p.Experts.Count; e++)
+                s.AppendLine($"     {(e == p.ChosenExpert ? "*" : " ")} {p.Experts[e],-24} logit {p.CleanLogits[e],8:F3}" +
+                    (p.NoiseScale is null ? "" : $"  noise scale {p.NoiseScale[e]:F3}") + $"  p {p.Probabilities[e]:P1}");
+        }
+        return s.ToString().TrimEnd();
+    }
+
+    public JsonNode ToJson() => new JsonObject
+    {
+        ["router"] = Config.Name,
+        ["router_type"] = RouterKinds.Name(Config.Shape.Kind),
+        ["experts"] = new JsonArray(Config.Experts.Select(e => (JsonNode?)e).ToArray()),
+        ["predictions"] = new JsonArray(Predictions.Select(p => (JsonNode?)new JsonObject
+        {
+            ["text"] = p.Text,
+            ["clean_logits"] = Numbers(p.CleanLogits),
+            ["noise_scale"] = p.NoiseScale is null ? null : Numbers(p.NoiseScale),
+            ["probabilities"] = Numbers(p.Probabilities),
+            ["expert"] = p.ExpertName,
+            ["expert_index"] = p.ChosenExpert,
+            ["labels"] = new JsonArray(p.Labels.Select(l => (JsonNode?)l).ToArray()),
+            ["label_logits"] = Numbers(p.LabelLogits),
+            ["label"] = p.LabelName,
+        }).ToArray()),
+    };
+
+    static JsonArray Numbers(float[] values) => new(values.Select(v => (JsonNode?)v).ToArray());
+}
