@@ -2,7 +2,7 @@
 # Installs what the test suite needs beyond the .NET SDK, idempotently:
 #   - numpy for Debian's python3 (the independent Hugging Face Llama reference in tests/reference);
 #   - Jupyter's client libraries for it (jupyter_client with pyzmq, nbclient, nbformat): the kernel tests drive
-#     `ttlora kernel` and run notebooks through them;
+#     `ttlora kernel` and run notebooks through them; nbconvert turns the executed guided notebooks into HTML;
 #   - Node.js and npm (Hugging Face's own JS tokenizers are the reference for ours);
 #   - Chromium (headless, to check that notebook charts render offline).
 # Safe to run repeatedly; installs only what is missing. Needs root (or sudo) only when something is missing.
@@ -13,12 +13,13 @@ if ! /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1; then need+=(python3-num
 if ! /usr/bin/python3 -c 'import jupyter_client, zmq' >/dev/null 2>&1; then need+=(python3-jupyter-client); fi
 if ! /usr/bin/python3 -c 'import nbclient' >/dev/null 2>&1; then need+=(python3-nbclient); fi
 if ! /usr/bin/python3 -c 'import nbformat' >/dev/null 2>&1; then need+=(python3-nbformat); fi
+if ! /usr/bin/python3 -c 'import nbconvert' >/dev/null 2>&1; then need+=(jupyter-nbconvert); fi
 if ! command -v node >/dev/null 2>&1; then need+=(nodejs); fi
 if ! command -v npm >/dev/null 2>&1; then need+=(npm); fi
 if ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test dependencies: all present (python3-numpy, python3-jupyter-client, python3-nbclient, python3-nbformat, node, npm, chromium)"
+  echo "test dependencies: all present (python3-numpy, python3-jupyter-client, python3-nbclient, python3-nbformat, jupyter-nbconvert, node, npm, chromium)"
   exit 0
 fi
 

@@ -50,7 +50,7 @@ public sealed class JupyterKernel : IDisposable
         var commands = new CommandContext { Emit = (result, json) => lastOutput?.Emit(result, json), Progress = progress.Report, Log = line => Console.Out.WriteLine(line) };
         csharp = new CSharpSession(new KernelGlobals(() => lastOutput),
             elapsed => log.Write($"C# scripting ready (first compilation {elapsed.TotalSeconds:0.00} s)"));
-        cells = new CellRunner(csharp, new MagicRunner(commands, progress));
+        cells = new CellRunner(csharp, new MagicRunner(commands, progress, new MagicVariables(csharp.Variable)));
         RootCommand Verbs() => CommandSet.Build(commands);
         completion = new CodeCompletion(csharp, Verbs);
         inspection = new CodeInspection(csharp, Verbs);

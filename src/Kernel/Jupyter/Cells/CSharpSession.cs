@@ -86,6 +86,10 @@ internal sealed class CSharpSession
         return EndsWithValue(next) ? new(next.ReturnValue, true, null) : new(null, false, null);
     }
 
+    /// <summary>The current value of the script variable <paramref name="name"/> (the latest declaration wins).</summary>
+    public (bool Found, object? Value) Variable(string name) =>
+        state.GetAwaiter().GetResult().GetVariable(name) is { } variable ? (true, variable.Value) : (false, null);
+
     /// <summary>A compilation of <paramref name="code"/> as the next submission, for completion and inspection.</summary>
     public Compilation Analyze(string code) => state.GetAwaiter().GetResult().Script.ContinueWith(code, options).GetCompilation();
 

@@ -6,6 +6,9 @@ namespace TtLora.Kernel.Jupyter.Cells;
 /// <summary>
 /// A <c>#!tt-lora VERB [options]</c> line: the notebook spelling of <c>ttlora VERB [options]</c>. Arguments split
 /// on whitespace; single quotes keep text literally and double quotes allow <c>\"</c> and <c>\\</c>, as in a shell.
+/// Outside single quotes, <c>{name}</c> (a C# identifier in braces) stands for the value of the script variable
+/// <c>name</c>, which becomes part of one argument however many spaces it holds; <c>{{</c> and <c>}}</c> are
+/// literal braces, and braces around anything but an identifier stay as written.
 /// </summary>
 internal static class MagicLine
 {
@@ -21,13 +24,16 @@ internal static class MagicLine
     public static string Rest(string line) => line.TrimStart()[Prefix.Length..];
 
     /// <summary>The arguments of a magic line, as a shell would pass them.</summary>
-    public static IReadOnlyList<string> Arguments(string line) => Split(Rest(line), strict: true);
+    /// <param name="variable">The text of a <c>{name}</c> reference; null leaves references as written.</param>
+    public static IReadOnlyList<string> Arguments(string line, Func<string, string>? variable = null) =>
+        Split(Rest(line), strict: true, variable);
 
     /// <summary>
     /// Splits text into arguments. Strict mode rejects an unterminated quote; lenient mode (for completion while typing)
-    /// closes it at the end.
+    /// closes it at the end. With <paramref name="variable"/>, <c>{name}</c> references outside single quotes are
+    /// replaced by what it returns for the name, and <c>{{</c>/<c>}}</c> by single braces.
     /// </summary>
-    public static List<string> Split(string text, bool strict)
+    public static List<string> Split(string text, bool strict, Func<string, string>? variable = null)
     {
         var args = new List<string>();
         var current = new StringBuilder();
@@ -54,6 +60,11 @@ internal static class MagicLine
                         close += 2;
                         continue;
                     }
+                    if (c == '"' && variable is not null && TryInterpolate(text, close, variable, current, out int next))
+                    {
+                        close = next;
+                        continue;
+                    }
                     current.Append(text[close]);
                     close++;
                 }
@@ -62,9 +73,43 @@ internal static class MagicLine
                 i = close;
                 continue;
             }
+            if (variable is not null && TryInterpolate(text, i, variable, current, out int after))
+            {
+                i = after - 1;
+                continue;
+            }
             current.Append(c);
         }
         if (inArgument) args.Add(current.ToString());
         return args;
+    }
+
+    // At text[at]: a doubled brace appends one brace, {identifier} appends the variable's text; anything else is
+    // left to the caller. `end` is the index after what was consumed.
+    static bool TryInterpolate(string text, int at, Func<string, string> variable, StringBuilder current, out int end)
+    {
+        end = at;
+        char c = text[at];
+        if (c is not ('{' or '}')) return false;
+        if (at + 1 < text.Length && text[at + 1] == c)
+        {
+            current.Append(c);
+            end = at + 2;
+            return true;
+        }
+        if (c == '}') return false;
+        int close = text.IndexOf('}', at + 1);
+        if (close < 0 || !IsIdentifier(text.AsSpan(at + 1, close - at - 1))) return false;
+        current.Append(variable(text[(at + 1)..close]));
+        end = close + 1;
+        return true;
+    }
+
+    static bool IsIdentifier(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty || !(char.IsLetter(name[0]) || name[0] == '_')) return false;
+        foreach (char c in name[1..])
+            if (!(char.IsLetterOrDigit(c) || c == '_')) return false;
+        return true;
     }
 }

@@ -7,16 +7,18 @@ namespace TtLora.Kernel.Jupyter.Cells;
 /// Runs a <c>#!tt-lora</c> line through the same runner as the terminal, against the session's
 /// <see cref="CommandContext"/> (whose defaults <c>use</c> sets). Help text goes to the cell's stdout; a failure
 /// becomes the cell's error with the very lines the terminal would print. Training progress the verb reports shows
-/// as one live display (<paramref name="progress"/>, which must be the context's progress sink).
+/// as one live display (<paramref name="progress"/>, which must be the context's progress sink). <c>{name}</c>
+/// references take their text from <paramref name="variables"/> (the C# session's variables); without it they stay
+/// as written.
 /// </summary>
-internal sealed class MagicRunner(CommandContext context, LiveProgress progress)
+internal sealed class MagicRunner(CommandContext context, LiveProgress progress, MagicVariables? variables = null)
 {
     public CellError? Run(string line, CellOutput output, CancellationToken cancellation)
     {
         IReadOnlyList<string> args;
         try
         {
-            args = MagicLine.Arguments(line);
+            args = MagicLine.Arguments(line, variables is null ? null : variables.Text);
         }
         catch (TtLoraException e)
         {
