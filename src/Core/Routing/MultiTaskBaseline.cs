@@ -45,11 +45,13 @@ public sealed class MultiTaskBaseline : IDisposable
     /// examples shuffled so any prefix mixes the tasks. <paramref name="trainPerTask"/> caps each task's training examples
     /// (the experts' <c>max_train_examples</c>, so the baseline sees the same data they saw together).
     /// </summary>
-    public static TaskSplits CombinedTask(IReadOnlyList<TaskSplits> tasks, int? trainPerTask = null)
+    public static TaskSplits CombinedTask(IReadOnlyList<TaskSplits> tasks, int? trainPerTask = null, long seed = 0)
     {
         var labels = tasks.SelectMany(t => t.Task.LabelNames.Select(l => $"{t.Task.Name}/{l}")).ToArray();
         var offsets = LabelOffsets(tasks);
-        IReadOnlyList<LabelledExample> Split(DataSplit split, int? cap) => tasks.SelectMany((t, i) => t[split].Take(cap ?? int.MaxValue).Select(e =>
+        // The same subset each expert trained on (splits are grouped by label, so never just the first N).
+        IReadOnlyList<LabelledExample> Split(DataSplit split, int? cap) => tasks.SelectMany((t, i) =>
+            (cap is int n ? Training.ExpertTrainer.Subsample(t[split], n, seed) : t[split]).Select(e =>
             e with { Id = $"{t.Task.Name}:{e.Id}", SourceId = $"{t.Task.Name}:{e.DocumentId}", Label = e.Label + offsets[i] })).ToArray();
         var definition = new TaskDefinition(CombinedName(tasks), $"all of {string.Join(", ", tasks.Select(t => t.Task.Name))} as one task", labels);
         var train = SeededShuffle.Shuffle(Split(DataSplit.Train, trainPerTask), StableHash.Of("multitask-order", definition.Name));
@@ -66,7 +68,7 @@ public sealed class MultiTaskBaseline : IDisposable
         if (!reused)
         {
             var options = OptionsFrom(experts[0].TrainingConfig);
-            ExpertTrainer.Train(baseModelDir, CombinedTask(tasks, options.MaxTrainExamples), registry, name, options with { MaxTrainExamples = null }, device, progress, cancellation);
+            ExpertTrainer.Train(baseModelDir, CombinedTask(tasks, options.MaxTrainExamples, options.Seed), registry, name, options with { MaxTrainExamples = null }, device, progress, cancellation);
         }
         return new MultiTaskBaseline(ExpertModel.Load(registry, name, baseModelDir, device), LabelOffsets(tasks), reused);
     }

@@ -41,7 +41,7 @@ public static class ExpertTrainer
         var trainable = injector.TrainableParameters().Select(p => p.Parameter).ToList();
         var plan = AdapterPlanner.Plan(model.Config, config, numLabels);
 
-        var train = options.MaxTrainExamples is int cap ? data.Train.Take(cap).ToArray() : data.Train;
+        var train = options.MaxTrainExamples is int cap ? Subsample(data.Train, cap, options.Seed) : data.Train;
         var trainBatches = new ClassificationBatcher(tokenizer, train, options.MaxLength, pad);
         var validBatches = new ClassificationBatcher(tokenizer, data.Validation, options.MaxLength, pad);
         var testBatches = data.Test.Count > 0 ? new ClassificationBatcher(tokenizer, data.Test, options.MaxLength, pad) : null;
@@ -173,6 +173,17 @@ public static class ExpertTrainer
         }
         if (wasTraining) model.train();
         return (loss / batches.Count, (double)correct / batches.Count);
+    }
+
+    /// <summary>
+    /// A seeded random subset of the training split. Splits are stored grouped by label, so taking the first N would
+    /// train on one class only.
+    /// </summary>
+    public static IReadOnlyList<LabelledExample> Subsample(IReadOnlyList<LabelledExample> train, int count, long seed)
+    {
+        if (count >= train.Count) return train;
+        var random = new Random((int)seed);
+        return train.Select(e => (Key: random.Next(), Example: e)).OrderBy(p => p.Key).Take(count).Select(p => p.Example).ToArray();
     }
 
     /// <summary>Test accuracy of always answering the training split's most frequent label.</summary>

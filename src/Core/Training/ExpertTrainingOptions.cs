@@ -96,5 +96,6 @@ public sealed record ExpertTrainingOptions
         ["warmup_fraction"] = WarmupFraction,
         ["gradient_clip"] = GradientClip,
         ["max_train_examples"] = MaxTrainExamples,
+        ["train_subset"] = MaxTrainExamples is null ? "all" : "seeded-random",
     };
 }

@@ -95,3 +95,19 @@ public sealed class ExpertManifestTests
         Assert.Equal(0.75, loaded.ValidationAccuracy);
     }
 }
+
+public sealed class SubsampleTests
+{
+    [Fact]
+    public void ACappedTrainingSetKeepsEveryLabelOfALabelSortedSplit()
+    {
+        // Demo splits are stored grouped by label; the cap must not cut one class away.
+        var train = Enumerable.Range(0, 1000).Select(i => new TtLora.Core.Data.LabelledExample($"e{i}", $"text {i}", i < 700 ? 0 : 1)).ToArray();
+        var subset = ExpertTrainer.Subsample(train, 200, seed: 3);
+        Assert.Equal(200, subset.Count);
+        Assert.Equal(200, subset.Select(e => e.Id).Distinct().Count());
+        double ones = subset.Count(e => e.Label == 1) / 200.0;
+        Assert.InRange(ones, 0.2, 0.4);
+        Assert.Equal(subset.Select(e => e.Id), ExpertTrainer.Subsample(train, 200, seed: 3).Select(e => e.Id));
+    }
+}
