@@ -32,7 +32,7 @@ public sealed class RoutingCommandTests(RoutingCommandFixture fixture) : IClassF
     public void RouteShowsScoresTheChosenExpertAndItsLabel()
     {
         Assert.Equal(0, RouteTrain("cli-route", "--router", "mlp", "--mix", "capped", "--cap", "40").ExitCode);
-        var outcome = CliHarness.Run(["route", "--router", "cli-route", "--text", "The wheat harvest rose sharply this year.", "--text", "Computers are useless.", "--json", .. Common]);
+        var outcome = CliHarness.Run(["route", "--router", "cli-route", "--text", "The wheat harvest rose sharply this year.", "--text", "Computers are useless.", "--padded-logits", "--json", .. Common]);
         Assert.True(outcome.ExitCode == 0, outcome.Error);
         var predictions = outcome.Json["predictions"]!.AsArray();
         Assert.Equal(2, predictions.Count);
@@ -48,6 +48,10 @@ public sealed class RoutingCommandTests(RoutingCommandFixture fixture) : IClassF
             Assert.Equal(expert == "reuters-grain" ? 2 : 5, labels.Length);
             Assert.Equal(labels.Length, p["label_logits"]!.AsArray().Count);
             Assert.Contains(p["label"]!.GetValue<string>(), labels);
+            var padded = p["padded_logits"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+            Assert.Equal(5, padded.Length);
+            Assert.Equal(p["label_logits"]!.AsArray().Select(v => v!.GetValue<float>()), padded.Take(labels.Length));
+            Assert.All(padded.Skip(labels.Length), v => Assert.Equal(0f, v));
         }
         Assert.Contains("->", outcome.Results.Single().Result.ToText());
     }

@@ -17,4 +17,10 @@ public sealed record RoutedPrediction(
 {
     public string ExpertName => Experts[ChosenExpert];
     public string LabelName => Labels[Label];
+
+    /// <summary>
+    /// The label logits zero-padded to <paramref name="width"/> (the widest expert's label count), as the reference
+    /// reports them: its stacked heads have zero rows past each expert's labels.
+    /// </summary>
+    public float[] PaddedLogits(int width) => [.. LabelLogits, .. new float[Math.Max(0, width - LabelLogits.Length)]];
 }

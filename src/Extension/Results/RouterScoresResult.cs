@@ -4,8 +4,11 @@ using TtLora.Core.Routing;
 
 namespace TtLora.Extension.Results;
 
-/// <summary>A router's view of each text: per-expert clean logits, noise scale, probabilities, the chosen expert and its answer.</summary>
-public sealed record RouterScoresResult(RouterConfig Config, IReadOnlyList<RoutedPrediction> Predictions) : ICommandResult
+/// <summary>
+/// A router's view of each text: per-expert clean logits, noise scale, probabilities, the chosen expert and its answer;
+/// with <paramref name="PaddedWidth"/>, also the label logits zero-padded to that width.
+/// </summary>
+public sealed record RouterScoresResult(RouterConfig Config, IReadOnlyList<RoutedPrediction> Predictions, int? PaddedWidth = null) : ICommandResult
 {
     public string ToText()
     {
@@ -37,6 +40,7 @@ public sealed record RouterScoresResult(RouterConfig Config, IReadOnlyList<Route
             ["expert_index"] = p.ChosenExpert,
             ["labels"] = new JsonArray(p.Labels.Select(l => (JsonNode?)l).ToArray()),
             ["label_logits"] = Numbers(p.LabelLogits),
+            ["padded_logits"] = PaddedWidth is int width ? Numbers(p.PaddedLogits(width)) : null,
             ["label"] = p.LabelName,
         }).ToArray()),
     };

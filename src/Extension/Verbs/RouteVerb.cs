@@ -14,20 +14,21 @@ internal static class RouteVerb
         var router = new Option<string>("--router") { Description = "Router name (REGISTRY/routers/NAME)", Required = true, HelpName = "NAME" };
         var text = new Option<string[]>("--text") { Description = "Text(s) to route and classify", Required = true, HelpName = "TEXT" };
         var noisy = new Option<bool>("--noisy-inference") { Description = "Add the router's learned noise, as the reference does at inference" };
+        var padded = new Option<bool>("--padded-logits") { Description = "Also report label logits zero-padded to the widest expert's label count (the reference's output)" };
         var pass = new Option<string>("--pass") { Description = "auto (single pass when possible), two-pass or single-pass", DefaultValueFactory = _ => "auto", HelpName = "auto|two-pass|single-pass" };
         pass.AcceptOnlyFromAmong("auto", "two-pass", "single-pass");
         var model = CommonOptions.Model();
         var registry = CommonOptions.Registry();
         var device = CommonOptions.Device();
         var json = CommonOptions.Json();
-        var command = new Command("route", "Route texts: per-expert scores, the chosen expert and its label") { router, text, noisy, pass, model, registry, device, json };
+        var command = new Command("route", "Route texts: per-expert scores, the chosen expert and its label") { router, text, noisy, padded, pass, model, registry, device, json };
         command.SetAction(parse =>
         {
             var root = new ExpertRegistry(parse.GetValue(registry) ?? context.Registry);
             using var routed = RoutedModel.Open(root, parse.GetValue(router)!, parse.GetValue(model) ?? context.Model,
                 DeviceSelector.Resolve(parse.GetValue(device) ?? context.Device));
             var predictions = routed.Classify(parse.GetValue(text)!, ParsePass(parse.GetValue(pass)!), parse.GetValue(noisy));
-            context.Emit(new RouterScoresResult(routed.Config, predictions), parse.GetValue(json));
+            context.Emit(new RouterScoresResult(routed.Config, predictions, parse.GetValue(padded) ? routed.Mixture.MaxLabels : null), parse.GetValue(json));
             return 0;
         });
         return command;
