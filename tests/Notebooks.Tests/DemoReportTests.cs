@@ -15,7 +15,7 @@ public class DemoReportTests(ITestOutputHelper output)
         using var folder = new TempFolder("demo-report");
         string dir = Path.Combine(folder.Path, "demo");
         var run = ChildProcess.Run("dotnet", [TestPaths.TtloraDll, "demo", "--quick", "--tasks", "spam,sotu-party,reuters-grain", "--out", dir, "--json"],
-            TimeSpan.FromMinutes(12));
+            TimeSpan.FromMinutes(20));
         output.WriteLine($"quick demo: exit {run.ExitCode} in {run.Elapsed.TotalSeconds:F0} s");
         Assert.True(run.ExitCode == 0, run.Error);
 
@@ -26,7 +26,7 @@ public class DemoReportTests(ITestOutputHelper output)
 
         // Rerunning reuses every finished step and is much faster.
         var again = ChildProcess.Run("dotnet", [TestPaths.TtloraDll, "demo", "--quick", "--tasks", "spam,sotu-party,reuters-grain", "--out", dir],
-            TimeSpan.FromMinutes(12));
+            TimeSpan.FromMinutes(20));
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Contains("reusing the base model", again.Error);
         Assert.Contains("reusing expert spam-tt-lora", again.Error);
