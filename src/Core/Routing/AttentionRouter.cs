@@ -19,7 +19,7 @@ public sealed class AttentionRouter : Router
         if (heads < 1 || shape.HiddenSize % heads != 0)
             throw new TtLoraException($"attention router: hidden size {shape.HiddenSize} is not divisible by {heads} heads");
         headDim = shape.HiddenSize / heads;
-        query = new Parameter(torch.randn(shape.HiddenSize).mul(0.02));
+        query = new Parameter(torch.zeros(shape.HiddenSize)); // drawn by Router.Create
         k_proj = nn.Linear(shape.HiddenSize, shape.HiddenSize, hasBias: false);
         v_proj = nn.Linear(shape.HiddenSize, shape.HiddenSize, hasBias: false);
         o_proj = nn.Linear(shape.HiddenSize, shape.HiddenSize, hasBias: false);

@@ -45,10 +45,9 @@ public abstract class Router : nn.Module
     /// <summary>Parameters by the names <c>router.safetensors</c> uses.</summary>
     public IReadOnlyList<(string Name, Parameter Value)> NamedTensors() => named_parameters().Select(p => (p.name, p.parameter)).ToArray();
 
-    /// <summary>A freshly initialised router of the shape's kind (seeded, so runs repeat).</summary>
+    /// <summary>A freshly initialised router of the shape's kind (seeded by a private generator, so runs repeat).</summary>
     public static Router Create(RouterShape shape, long seed = 0, Device? device = null)
     {
-        torch.manual_seed(seed);
         Router router = shape.Kind switch
         {
             RouterKind.NoisyTopK => new NoisyTopKRouter(shape),
@@ -57,7 +56,28 @@ public abstract class Router : nn.Module
             RouterKind.Attention => new AttentionRouter(shape),
             _ => throw new TtLoraException($"unknown router kind {shape.Kind}"),
         };
+        router.Initialize(seed);
         if (device is not null) router.to(device);
         return router;
+    }
+
+    // PyTorch's Linear default, uniform(±1/sqrt(fan_in)) for weight and bias, drawn from a private generator so creating
+    // (or loading) a router never touches torch's global random state; other vectors (the attention query) get N(0, 0.02).
+    private void Initialize(long seed)
+    {
+        using var generator = new Generator(unchecked((ulong)seed));
+        using var noGrad = torch.no_grad();
+        var named = named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in named)
+        {
+            using var scope = NewDisposeScope();
+            string owner = name.Contains('.') ? name[..name.LastIndexOf('.')] : "";
+            long fanIn = parameter.dim() >= 2 ? parameter.shape[1]
+                : named.TryGetValue(owner + ".weight", out var weight) ? weight.shape[1] : 0;
+            var values = fanIn > 0
+                ? torch.rand(parameter.shape, generator: generator).mul(2).sub(1).mul(1 / Math.Sqrt(fanIn))
+                : torch.randn(parameter.shape, generator: generator).mul(0.02);
+            parameter.copy_(values);
+        }
     }
 }

@@ -18,9 +18,10 @@ internal static class RoutingBenchVerb
         var repeats = new Option<int?>("--repeats") { Description = "Timed rounds per inference variant", HelpName = "N" };
         var epochs = new Option<int?>("--epochs") { Description = "Router-training epochs to time", HelpName = "N" };
         var batch = new Option<int?>("--batch-size") { Description = "Examples per inference batch", HelpName = "N" };
+        var examples = new Option<int?>("--examples-per-task") { Description = "Training examples per task for the router-training comparison (default: the router's whole mix)", HelpName = "N" };
         var registry = CommonOptions.Registry();
         var json = CommonOptions.Json();
-        var command = new Command("routing", "Routed inference (two-pass, single-pass) vs a base forward, and cached-feature router training") { router, quick, repeats, epochs, batch, registry, json };
+        var command = new Command("routing", "Routed inference (two-pass, single-pass) vs a base forward, and cached-feature router training") { router, quick, repeats, epochs, batch, examples, registry, json };
         command.SetAction(parse =>
         {
             var root = new ExpertRegistry(parse.GetValue(registry) ?? context.Registry);
@@ -31,6 +32,7 @@ internal static class RoutingBenchVerb
             if (parse.GetValue(repeats) is int n) options = options with { Repeats = Math.Max(1, n) };
             if (parse.GetValue(epochs) is int e) options = options with { TrainingEpochs = Math.Max(1, e) };
             if (parse.GetValue(batch) is int b) options = options with { Batch = Math.Max(1, b) };
+            if (parse.GetValue(examples) is int x) options = options with { TrainingExamplesPerTask = Math.Max(1, x) };
             var report = RoutingBenchmark.Run(root, config.Name, RouteTrainVerb.LoadTasks(config.Tasks), options, context.Cancellation);
             context.Emit(new RouterBenchmarkResult(report), parse.GetValue(json));
             return 0;
