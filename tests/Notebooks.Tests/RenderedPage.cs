@@ -21,7 +21,8 @@ internal sealed partial class RenderedPage
                 TraceGroup().Matches(inner).Select(m => m.Groups["kind"].Value).ToList()));
         }
         Tables = TtLoraTable().Count(dom);
-        NotLoadedNotices = Regex.Count(dom, Regex.Escape("plotly.js is not loaded"));
+        // The notice is in every chart's script source too; only as an element's text did it replace a chart.
+        NotLoadedNotices = Regex.Count(dom, Regex.Escape(">plotly.js is not loaded"));
     }
 
     /// <summary>A chart container: its id, whether an svg.main-svg was drawn in it, and the kinds of trace groups drawn.</summary>
@@ -35,7 +36,7 @@ internal sealed partial class RenderedPage
     /// <summary>Tables built by the tt-lora HTML blocks (class <c>ttl-table</c>).</summary>
     public int Tables { get; }
 
-    /// <summary>How often a chart said its library was missing.</summary>
+    /// <summary>How many charts showed the notice that their library was missing instead of drawing.</summary>
     public int NotLoadedNotices { get; }
 
     [GeneratedRegex("<div id=\"(?<id>ttl-plot-[0-9a-f]+)\" class=\"ttl-plot")]
