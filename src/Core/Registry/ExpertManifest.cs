@@ -61,8 +61,8 @@ public sealed record ExpertManifest
         ["history"] = History.DeepClone(),
     };
 
-    /// <summary>JSON has no NaN: a value that was never measured (no test split) is written as null.</summary>
-    static JsonNode? Measured(double value) => double.IsNaN(value) ? null : JsonValue.Create(value);
+    /// <summary>JSON has no NaN or Infinity: a value never measured (no test split) or diverged is written as null.</summary>
+    static JsonNode? Measured(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
     public void Save(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName),
         ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
