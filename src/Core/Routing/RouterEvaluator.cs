@@ -29,7 +29,10 @@ public static class RouterEvaluator
             throw new TtLoraException($"router \"{config.Name}\" routes tasks {string.Join(", ", config.Tasks)}; evaluation data was given for {given}");
         }
         if (merged is not null && merged.MergedSlot is null) throw new ArgumentException("the merge baseline needs a mixture loaded with its uniform merge", nameof(merged));
-        var examples = tasks.SelectMany((t, i) => (options.MaxExamplesPerTask is int cap ? t[options.Split].Take(cap) : t[options.Split]).Select(e => new MixedExample(i, t.Task.Name, e))).ToArray();
+        // A capped task contributes a seeded random subset: splits are stored in source order, often grouped by label.
+        var examples = tasks.SelectMany((t, i) => (options.MaxExamplesPerTask is int cap
+            ? SeededShuffle.Shuffle(t[options.Split], StableHash.Of($"eval-subset/{options.Seed}", t.Task.Name)).Take(cap)
+            : t[options.Split]).Select(e => new MixedExample(i, t.Task.Name, e))).ToArray();
         if (examples.Length == 0) throw new TtLoraException($"no {options.Split.ToString().ToLowerInvariant()} examples to evaluate on");
         examples = SeededShuffle.Shuffle(examples, (ulong)options.Seed);
         var mixture = model.Mixture;
