@@ -29,14 +29,3 @@ internal static class CliHarness
         return dir;
     }
 }
-
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => Directory.CreateDirectory(Path);
-    public string Path { get; } = Directory.CreateTempSubdirectory("ttlora-cli-").FullName;
-    public string this[string name] => System.IO.Path.Combine(Path, name);
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-}

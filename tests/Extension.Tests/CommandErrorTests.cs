@@ -30,14 +30,14 @@ public class CommandErrorTests
     [Fact]
     public void MissingModelFolderIsNamed()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         AssertOneLineError(CliHarness.Run("generate", "--model", tmp["absent"], "--prompt-ids", "1,2"), "absent: model folder not found", CommandRunner.Failure);
     }
 
     [Fact]
     public void MissingTokenizerIsNamed()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         CliHarness.TinyCheckpoint(tmp.Path);
         var outcome = CliHarness.Run("generate", "--model", tmp.Path, "--prompt", "hello");
         AssertOneLineError(outcome, "tokenizer.json", CommandRunner.Failure);
@@ -46,7 +46,7 @@ public class CommandErrorTests
     [Fact]
     public void TruncatedWeightsAreNamed()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         CliHarness.TinyCheckpoint(tmp.Path);
         string weights = tmp["model.safetensors"];
         var bytes = File.ReadAllBytes(weights);

@@ -7,7 +7,7 @@ public class GenerateCommandTests
     [Fact]
     public void JsonOutputCarriesPromptAndGreedyIdsOfTheModel()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         CliHarness.TinyCheckpoint(tmp.Path, seed: 3);
         var outcome = CliHarness.Run("generate", "--model", tmp.Path, "--prompt-ids", "1, 5,7", "--max-new-tokens", "9", "--json");
         Assert.Equal(0, outcome.ExitCode);
@@ -23,7 +23,7 @@ public class GenerateCommandTests
     [Fact]
     public void ModelInfoCountsParametersFromHeaders()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         CliHarness.TinyCheckpoint(tmp.Path);
         var outcome = CliHarness.Run("model", "info", "--model", tmp.Path, "--json");
         Assert.Equal(0, outcome.ExitCode);
@@ -40,7 +40,7 @@ public class GenerateWithAdapterTests
     [Fact]
     public void AnAdapterChangesGenerationAndAZeroOneDoesNot()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         CliHarness.TinyCheckpoint(tmp["base"], seed: 4);
         using var model = LlamaCheckpoint.LoadCausalLM(tmp["base"]);
         // A freshly initialised LoRA (B = 0) is an exact no-op; a TT-LoRA (no zero core) is not.

@@ -12,7 +12,7 @@ public sealed class RoutingCommandFixture : IDisposable
 {
     public static readonly string[] Tasks = ["fortune-category", "reuters-grain"];
 
-    readonly TempDir folder = new();
+    readonly TempFolder folder = new();
 
     public RoutingCommandFixture()
     {

@@ -15,7 +15,7 @@ namespace TtLora.Extension.Tests;
 /// <summary>One registry with a TT-LoRA, a LoRA and a bottleneck expert, each trained one epoch on a tiny random base.</summary>
 public sealed class ShowFixture : IDisposable
 {
-    readonly TempDir _tmp = new();
+    readonly TempFolder _tmp = new();
 
     public ShowFixture()
     {
@@ -275,7 +275,7 @@ public class ShowCommandTests(ShowFixture fixture) : IClassFixture<ShowFixture>
     [Fact]
     public void DamagedFilesNameTheFileAndTheModule()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         string copy = tmp["broken"];
         Directory.CreateDirectory(copy);
         foreach (var file in Directory.GetFiles(fixture.Folder("mine-tt-lora"))) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));

@@ -11,7 +11,7 @@ namespace TtLora.Extension.Tests;
 /// </summary>
 public class StageOneCommandTests
 {
-    static string TinyBase(TempDir tmp)
+    static string TinyBase(TempFolder tmp)
     {
         var trainer = new ByteLevelBpeTrainer(320);
         foreach (var text in Texts) trainer.Add(text);
@@ -24,7 +24,7 @@ public class StageOneCommandTests
 
     static readonly string[] Texts = ["the cat sleeps", "a dog barks", "the server crashed", "a kernel panics", "the horse runs", "the compiler fails"];
 
-    static string WriteData(TempDir tmp, string name, int copies)
+    static string WriteData(TempFolder tmp, string name, int copies)
     {
         var examples = Enumerable.Range(0, copies).SelectMany(c => Texts.Select((t, i) => new LabelledExample($"{c}-{i}", t, i % 2 == 0 ? 0 : 1))).ToList();
         // Label 0 = animals (even rows), 1 = computers: written by name, read back by name.
@@ -36,7 +36,7 @@ public class StageOneCommandTests
     [Fact]
     public void TrainListPredictRemoveOnOwnFiles()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         string baseDir = TinyBase(tmp);
         string registry = tmp["registry"];
         string train = WriteData(tmp, "train.jsonl", 4), valid = WriteData(tmp, "valid.jsonl", 1), test = WriteData(tmp, "test.jsonl", 1);
@@ -69,7 +69,7 @@ public class StageOneCommandTests
     [Fact]
     public void TrainingDataErrorsNameFileAndRow()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         File.WriteAllText(tmp["bad.jsonl"], "{\"text\": \"fine\", \"label\": \"a\"}\n{\"text\": \"broken\"\n");
         var outcome = CliHarness.Run("train", "--train-file", tmp["bad.jsonl"], "--model", tmp.Path);
         Assert.NotEqual(0, outcome.ExitCode);

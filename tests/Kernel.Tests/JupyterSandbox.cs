@@ -35,7 +35,7 @@ internal sealed class JupyterSandbox : IDisposable
 
     /// <summary>Runs a Python script from tests/fixtures/kernel in this environment.</summary>
     public ChildProcess.Result RunPython(string script, params string[] arguments) =>
-        ChildProcess.Run(JupyterPython.Interpreter, [TestPaths.KernelFixture(script), .. arguments], TimeSpan.FromMinutes(4), Environment, folder.Path);
+        ChildProcess.Run(JupyterPython.Interpreter, [TestPaths.Fixture("kernel", script), .. arguments], TimeSpan.FromMinutes(4), Environment, folder.Path);
 
     public void Dispose() => folder.Dispose();
 }

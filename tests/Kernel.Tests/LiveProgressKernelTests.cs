@@ -11,7 +11,7 @@ public class LiveProgressKernelTests
     public void PretrainShowsOneDisplayUpdatedInPlaceUntilDone()
     {
         using var sandbox = new JupyterSandbox("ttlora-progress");
-        string script = Path.Combine(TestPaths.RepositoryRoot(), "tests", "Kernel.Tests", "Fixtures", "run_cell.py");
+        string script = Path.Combine(TestPaths.RepositoryRoot, "tests", "Kernel.Tests", "Fixtures", "run_cell.py");
         string cell = $"#!tt-lora pretrain --out \"{sandbox["tiny-base"]}\" --preset tiny --steps {Steps} --vocab-size 300 --seq-len 16 --batch-size 4";
         var run = ChildProcess.Run(JupyterPython.Interpreter, [script, sandbox.KernelName, cell], TimeSpan.FromMinutes(6), sandbox.Environment, sandbox.Path);
         Assert.True(run.ExitCode == 0, $"run_cell.py failed (exit {run.ExitCode}):\n{run.Error}");

@@ -9,7 +9,7 @@ public class NotebookTests
     public void SmokeNotebookRunsWithoutErrors()
     {
         using var sandbox = new JupyterSandbox("ttlora");
-        var run = sandbox.RunPython("run_notebook.py", TestPaths.KernelFixture("smoke.ipynb"), sandbox.Path);
+        var run = sandbox.RunPython("run_notebook.py", TestPaths.Fixture("kernel", "smoke.ipynb"), sandbox.Path);
         Assert.True(run.ExitCode == 0, $"run_notebook.py failed (exit {run.ExitCode}):\n{run.Error}");
         var result = JsonNode.Parse(run.Output.Trim().Split('\n')[^1])!;
         Assert.Equal("ttlora", (string)result["kernel"]!);

@@ -33,13 +33,13 @@ public class DemoReportTests(ITestOutputHelper output)
         Assert.Contains("reusing router", again.Error);
 
         string report = Path.Combine(dir, "report.html");
-        var page = new RenderedPage(Chromium.DumpDom(report));
+        var page = new RenderedPage(HeadlessChromium.DumpDom(report));
         output.WriteLine($"report: {page.Charts.Count} chart(s), {page.Tables} table(s)");
         Assert.True(page.Charts.Count >= 2, "the report should carry the confusion heatmap and the accuracy chart");
         Assert.All(page.Charts, chart => Assert.True(chart.Rendered, $"chart {chart.Id} was not drawn"));
         Assert.True(page.Tables >= 3, $"the report shows {page.Tables} tables");
         string png = Path.Combine(ArtifactsFolder.Path, "demo-report.png");
-        Chromium.Screenshot(report, png);
+        HeadlessChromium.Screenshot(report, png);
         output.WriteLine($"screenshot: {png}");
         Assert.True(new FileInfo(png).Length > 20_000);
     }

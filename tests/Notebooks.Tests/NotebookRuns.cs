@@ -56,7 +56,7 @@ public sealed class NotebookRuns : IDisposable
         {
             Screenshot = Path.Combine(ArtifactsFolder.Path, Path.ChangeExtension(ScreenshotNotebook, ".png"));
             File.Delete(Screenshot);
-            Chromium.Screenshot(shown.HtmlPath, Screenshot);
+            HeadlessChromium.Screenshot(shown.HtmlPath, Screenshot);
             log.OnMessage(new DiagnosticMessage($"notebook screenshot: {Screenshot}"));
         }
     }
@@ -91,17 +91,17 @@ public sealed class NotebookRuns : IDisposable
         {
             // The process limit leaves room over the budget, so a slow notebook fails its budget test with a measured time.
             var execution = ChildProcess.Run(JupyterPython.Interpreter,
-                [TestPaths.Fixture("execute_notebook.py"), notebook, executed, folder["notebooks"], ((int)BudgetPerNotebook.TotalSeconds).ToString()],
+                [TestPaths.Fixture("notebooks", "execute_notebook.py"), notebook, executed, folder["notebooks"], ((int)BudgetPerNotebook.TotalSeconds).ToString()],
                 BudgetPerNotebook + TimeSpan.FromMinutes(3), environment, folder["notebooks"]);
             var elapsed = clock.Elapsed;
             if (execution.ExitCode != 0)
                 return new(name, elapsed, null, null, null, $"execute_notebook.py exited with {execution.ExitCode}:\n{execution.Error}");
             var summary = JsonNode.Parse(execution.Output.Trim().Split('\n')[^1]);
-            var export = ChildProcess.Run(JupyterPython.Interpreter, [TestPaths.Fixture("export_html.py"), executed, html],
+            var export = ChildProcess.Run(JupyterPython.Interpreter, [TestPaths.Fixture("notebooks", "export_html.py"), executed, html],
                 TimeSpan.FromMinutes(2), environment, folder.Path);
             if (export.ExitCode != 0)
                 return new(name, elapsed, summary, null, null, $"export_html.py exited with {export.ExitCode}:\n{export.Error}");
-            return new(name, elapsed, summary, html, new RenderedPage(Chromium.DumpDom(html)), null);
+            return new(name, elapsed, summary, html, new RenderedPage(HeadlessChromium.DumpDom(html)), null);
         }
         catch (XunitException e)
         {

@@ -9,7 +9,7 @@ public class OfflineRenderTests
     [Fact]
     public void ChartsRenderOfflineAndTheLibraryLoadsOncePerPage()
     {
-        using var tmp = new TempDir();
+        using var tmp = new TempFolder("ttlora-cli-");
         var first = new HtmlOutput()
             .AddChart(Charts.Bars(["e0", "e1", "e2"], [0.2, 0.7, 0.1], "Router scores", highlight: 1))
             .AddChart(Charts.Heatmap(new double[,] { { 1, 0 }, { 0.2, 0.8 } }, ["sst2", "qnli"], ["sst2", "qnli"], "Routing confusion", marked: [(0, 0), (1, 1)]))
@@ -27,7 +27,7 @@ public class OfflineRenderTests
         string file = tmp["page.html"];
         File.WriteAllText(file, page);
 
-        string dom = HeadlessChromium.DumpDom(file, tmp["profile"], TimeSpan.FromSeconds(90));
+        string dom = HeadlessChromium.DumpDom(file);
 
         Assert.Equal("object same amd:0", Regex.Match(dom, "<title>(.*?)</title>").Groups[1].Value);
         // What the scripts drew, without the scripts themselves (the library's source mentions every class name).

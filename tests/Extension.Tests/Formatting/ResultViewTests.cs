@@ -9,7 +9,7 @@ namespace TtLora.Extension.Tests.Formatting;
 /// <summary>The views of real verb results: a tiny checkpoint with a tiny tokenizer, run through the command line.</summary>
 public sealed class ResultViewTests : IDisposable
 {
-    readonly TempDir _tmp = new();
+    readonly TempFolder _tmp = new();
     readonly string _model;
     readonly string _tokenizer;
 

@@ -1,9 +1,9 @@
-namespace TtLora.Core.Tests;
+namespace TtLora.Tests.Shared;
 
 /// <summary>A fresh temporary folder, deleted on dispose.</summary>
 public sealed class TempFolder : IDisposable
 {
-    public TempFolder() => Path = Directory.CreateTempSubdirectory("ttlora-test-").FullName;
+    public TempFolder(string prefix = "ttlora-test-") => Path = Directory.CreateTempSubdirectory(prefix).FullName;
 
     public string Path { get; }
 

@@ -1,12 +1,12 @@
-namespace TtLora.Notebooks.Tests;
+namespace TtLora.Tests.Shared;
 
 /// <summary>
-/// Finds a Python 3 with Jupyter's libraries for running and converting notebooks (jupyter_client, nbclient,
-/// nbformat, nbconvert): the one named by <see cref="OverrideVariable"/>, else the first python3/python on PATH that
-/// imports them (a version manager's shim first on PATH may lack them, so every candidate is tried). There is no
-/// skipping: without them the notebook tests fail and say what to install.
+/// Finds a Python 3 with Jupyter's libraries, with which the kernel and notebook tests drive the kernel and run and
+/// convert notebooks (jupyter_client, nbclient, nbformat, nbconvert): the one named by <see cref="OverrideVariable"/>,
+/// else the first python3/python on PATH that imports them (a version manager's shim first on PATH may lack them, so
+/// every candidate is tried). There is no skipping: without them those tests fail and say what to install.
 /// </summary>
-internal static class JupyterPython
+public static class JupyterPython
 {
     public const string OverrideVariable = "TTLORA_PYTHON";
 
@@ -20,7 +20,7 @@ internal static class JupyterPython
 
     /// <summary>Path of the interpreter; fails the test with installation advice when there is none.</summary>
     public static string Interpreter => Found.Value ?? throw new InvalidOperationException(
-        $"The notebook tests execute notebooks with nbclient and convert them with nbconvert: they need Python 3 with " +
+        $"The kernel and notebook tests drive the kernel with Jupyter's own client and convert notebooks with nbconvert: they need Python 3 with " +
         $"jupyter_client, nbclient, nbformat, nbconvert and pyzmq ({(Tried.Count == 0 ? "no python3/python on PATH" : "tried " + string.Join(", ", Tried))}). " +
         $"Install them with 'apt-get install -y {DebianPackages}' (Debian/Ubuntu; scripts/install-test-deps.sh does it) " +
         $"or set {OverrideVariable} to an interpreter that has them.");

@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace TtLora.Notebooks.Tests;
+namespace TtLora.Tests.Shared;
 
 /// <summary>Runs a program to completion with a time limit, environment additions, and captured output.</summary>
-internal static class ChildProcess
+public static class ChildProcess
 {
     public sealed record Result(int ExitCode, string Output, string Error, TimeSpan Elapsed);
 
@@ -54,5 +54,6 @@ internal static class ChildProcess
         TryRun(program, arguments, timeout, environment, workingDirectory) ?? throw new InvalidOperationException($"cannot start {program}");
 
     /// <summary>Runs the ttlora executable built next to the tests, as a user runs it.</summary>
-    public static Result Ttlora(IEnumerable<string> arguments) => Run("dotnet", [TestPaths.TtloraDll, .. arguments], TimeSpan.FromMinutes(2));
+    public static Result Ttlora(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        Run("dotnet", [TestPaths.TtloraDll, .. arguments], TimeSpan.FromMinutes(2), environment);
 }

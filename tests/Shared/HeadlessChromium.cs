@@ -1,20 +1,22 @@
-namespace TtLora.Notebooks.Tests;
+namespace TtLora.Tests.Shared;
 
 /// <summary>
 /// Headless Chromium as a reader's browser: it loads a page from disk with no network services, runs its scripts
 /// for a fixed stretch of virtual time, and gives back the resulting DOM or a screenshot. Every run has a fresh
 /// profile folder, so nothing cached from an earlier page can make a chart appear.
 /// </summary>
-internal static class Chromium
+public static class HeadlessChromium
 {
     public const string OverrideVariable = "TTLORA_CHROMIUM";
 
     static readonly Lazy<string?> Found = new(() =>
-        new[] { Environment.GetEnvironmentVariable(OverrideVariable), "/usr/bin/chromium", "/usr/bin/chromium-browser" }
+        new[] { Environment.GetEnvironmentVariable(OverrideVariable) }
+            .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .SelectMany(dir => new[] { Path.Combine(dir, "chromium"), Path.Combine(dir, "chromium-browser") }))
             .FirstOrDefault(path => !string.IsNullOrEmpty(path) && File.Exists(path)));
 
     static string Program => Found.Value ?? throw new InvalidOperationException(
-        $"The notebook tests open the converted notebooks in headless Chromium; install it with 'apt-get install -y chromium' " +
+        $"The rendering tests open pages in headless Chromium; install it with 'apt-get install -y chromium' " +
         $"(scripts/install-test-deps.sh does it) or set {OverrideVariable} to its executable.");
 
     /// <summary>The DOM of <paramref name="htmlFile"/> after its scripts ran, serialised as HTML.</summary>
@@ -38,7 +40,7 @@ internal static class Chromium
     static string[] Flags(string profile) =>
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", $"--user-data-dir={profile}", "--virtual-time-budget=10000",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", $"--user-data-dir={profile}", "--virtual-time-budget=10000",
     ];
 
     // Chromium logs harmless D-Bus complaints on machines without a session bus; the end of the log is what matters.
