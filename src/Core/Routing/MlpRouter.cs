@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace TtLora.Core.Routing;
 
-/// <summary>The reference's MLP router: <c>fc2(relu(fc1(h_last)))</c>, hidden -> width -> experts, on the last non-pad token's state.</summary>
+/// <summary>The reference's MLP router: <c>fc2(relu(fc1(h_last)))</c>, hidden -> width -> experts, on the last non-pad token's state (or the mean state).</summary>
 public sealed class MlpRouter : Router
 {
     private readonly Linear fc1;
@@ -20,6 +20,6 @@ public sealed class MlpRouter : Router
     public override (Tensor Clean, Tensor? NoiseScale) Scores(RouterFeatureBatch features)
     {
         using var scope = NewDisposeScope();
-        return (fc2.call(nn.functional.relu(fc1.call(features.LastToken))).MoveToOuterDisposeScope(), null);
+        return (fc2.call(nn.functional.relu(fc1.call(features.Pooled(Shape.Pooling)))).MoveToOuterDisposeScope(), null);
     }
 }

@@ -44,6 +44,7 @@ public sealed record RouterConfig
         ["top_k"] = Shape.TopK,
         ["mlp_width"] = Shape.Kind == RouterKind.Mlp ? Shape.EffectiveMlpWidth : null,
         ["attention_heads"] = Shape.Kind == RouterKind.Attention ? Shape.AttentionHeads : null,
+        ["pooling"] = RouterPoolings.Applies(Shape.Kind) ? RouterPoolings.Name(Shape.Pooling) : null,
         ["experts"] = new JsonArray(Experts.Select(e => (JsonNode?)e).ToArray()),
         ["tasks"] = new JsonArray(Tasks.Select(t => (JsonNode?)t).ToArray()),
         ["route_from_layer"] = RouteFromLayer,
@@ -76,7 +77,8 @@ public sealed record RouterConfig
             var experts = List("experts");
             var tasks = List("tasks");
             var shape = new RouterShape(RouterKinds.Parse(Str("router_type"), $"{path}: field \"router_type\""), Int("hidden_size"), Int("num_experts"),
-                json["top_k"]?.GetValue<int>() ?? 1, json["mlp_width"]?.GetValue<int>(), json["attention_heads"]?.GetValue<int>() ?? 4);
+                json["top_k"]?.GetValue<int>() ?? 1, json["mlp_width"]?.GetValue<int>(), json["attention_heads"]?.GetValue<int>() ?? 4,
+                json["pooling"] is JsonValue pooling ? RouterPoolings.Parse(pooling.GetValue<string>(), $"{path}: field \"pooling\"") : RouterPooling.Last);
             if (experts.Count != shape.Experts || tasks.Count != shape.Experts)
                 throw TtLoraException.InFile(path, $"num_experts is {shape.Experts} but {experts.Count} experts and {tasks.Count} tasks are listed");
             return new RouterConfig

@@ -9,6 +9,9 @@ namespace TtLora.Core.Routing;
 /// </summary>
 public sealed record RouterFeatureBatch(Tensor LastToken, Tensor MeanPooled, Tensor MeanEmbedding, Tensor? Tokens = null, Tensor? TokenMask = null)
 {
+    /// <summary>The pooled state <paramref name="pooling"/> names.</summary>
+    public Tensor Pooled(RouterPooling pooling) => pooling == RouterPooling.Mean ? MeanPooled : LastToken;
+
     /// <summary>Rows in the batch.</summary>
     public long Count => LastToken.shape[0];
 

@@ -62,7 +62,7 @@ public static class RouterTrainer
         int pad = model.Config.PadTokenId ?? model.Config.EosTokenId
             ?? throw TtLoraException.InFile(baseModelDir, "config.json has neither pad_token_id nor eos_token_id; pooling needs one");
         var extractor = new RouterFeatureExtractor(model.Model, options.RouteFromLayer, model.Config.PadTokenId);
-        var shape = new RouterShape(options.Kind, model.Config.HiddenSize, manifests.Count, options.TopK, options.MlpWidth, options.AttentionHeads);
+        var shape = new RouterShape(options.Kind, model.Config.HiddenSize, manifests.Count, options.TopK, options.MlpWidth, options.AttentionHeads, options.Pooling);
         var router = Router.Create(shape, options.Seed, device);
         try
         {

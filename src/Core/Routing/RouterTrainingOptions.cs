@@ -30,6 +30,8 @@ public sealed record RouterTrainingOptions
     public int MaxLength { get; init; } = 128;
     public int? MlpWidth { get; init; }
     public int AttentionHeads { get; init; } = 4;
+    /// <summary>The state the noisy top-k and MLP routers score: the last token's (the paper) or the mean over tokens.</summary>
+    public RouterPooling Pooling { get; init; } = RouterPooling.Last;
     /// <summary>
     /// Re-run the base for features in every batch of every epoch instead of once (only to measure what the
     /// feature cache saves; results are identical).
@@ -45,6 +47,8 @@ public sealed record RouterTrainingOptions
         if (LossWeight <= 0) throw new TtLoraException($"the routing loss weight must be positive, got {LossWeight}");
         if (MaxLength < 2) throw new TtLoraException($"--max-length must be at least 2, got {MaxLength}");
         if (Mix == MixStrategy.Capped && Cap is not > 0) throw new TtLoraException("--mix capped needs --cap N (N > 0)");
+        if (Pooling != RouterPooling.Last && !RouterPoolings.Applies(Kind))
+            throw new TtLoraException($"--pooling applies to the noisy-top1 and mlp routers only; the {RouterKinds.Name(Kind)} router pools its own way");
         if (RouteFromLayer is < 0) throw new TtLoraException($"--route-from-layer must be 0 or more, got {RouteFromLayer}");
     }
 
@@ -52,6 +56,7 @@ public sealed record RouterTrainingOptions
     {
         ["router_type"] = RouterKinds.Name(Kind),
         ["top_k"] = TopK,
+        ["pooling"] = RouterPoolings.Applies(Kind) ? RouterPoolings.Name(Pooling) : null,
         ["route_from_layer"] = RouteFromLayer,
         ["epochs"] = Epochs,
         ["learning_rate"] = LearningRate,

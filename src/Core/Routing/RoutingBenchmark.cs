@@ -77,6 +77,7 @@ public static class RoutingBenchmark
         {
             Kind = config.Shape.Kind, TopK = config.Shape.TopK, RouteFromLayer = config.RouteFromLayer, Epochs = options.TrainingEpochs,
             Patience = options.TrainingEpochs, Seed = options.Seed, MlpWidth = config.Shape.MlpWidth, AttentionHeads = config.Shape.AttentionHeads,
+            Pooling = config.Shape.Pooling,
         };
         double Time(bool recompute)
         {

@@ -14,7 +14,7 @@ public sealed record RouterResult(RouterConfig Config, string Folder) : ICommand
         var s = new StringBuilder();
         s.AppendLine($"router {c.Name}: {RouterKinds.Name(c.Shape.Kind)} (top-{c.Shape.TopK}) over {c.Experts.Count} experts, {c.Parameters:N0} parameters");
         for (int i = 0; i < c.Experts.Count; i++) s.AppendLine($"  {i}: {c.Experts[i]} (task {c.Tasks[i]})");
-        s.AppendLine($"  features    {(c.RouteFromLayer is int k ? $"layer {k} output through the final norm ({(c.SinglePass ? "single pass" : "two passes: some expert adapts layer <= " + k)})" : "final hidden states (two passes)")}");
+        s.AppendLine($"  features    {(c.RouteFromLayer is int k ? $"layer {k} output through the final norm ({(c.SinglePass ? "single pass" : "two passes: some expert adapts layer <= " + k)})" : "final hidden states (two passes)")}{(RouterPoolings.Applies(c.Shape.Kind) ? $", {RouterPoolings.Name(c.Shape.Pooling)}-pooled" : "")}");
         s.AppendLine($"  accuracy    routing: train {c.TrainAccuracy:P1}, validation {c.ValidationAccuracy:P1}");
         s.AppendLine($"  training    {t["epochs_run"]} epochs (best {t["best_epoch"]}) on {t["examples"]} examples ({t["mix"]} mix); features {(double?)t["feature_seconds"]:F1} s once, training {(double?)t["training_seconds"]:F1} s");
         s.Append($"  saved       {Folder}");

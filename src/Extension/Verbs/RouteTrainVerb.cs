@@ -20,6 +20,8 @@ internal static class RouteTrainVerb
         kind.AcceptOnlyFromAmong([.. RouterKinds.Names]);
         var fromLayer = new Option<int?>("--route-from-layer") { Description = "Route on the hidden state after layer K (0-based); with experts trained on layers above K, inference takes one base pass", HelpName = "K" };
         var topK = new Option<int>("--top-k") { Description = "Experts kept per input", DefaultValueFactory = _ => d.TopK, HelpName = "K" };
+        var pooling = new Option<string>("--pooling") { Description = "State the noisy-top1 and mlp routers score: the last token's (the paper) or the mean over tokens", DefaultValueFactory = _ => RouterPoolings.Name(d.Pooling), HelpName = string.Join("|", RouterPoolings.Names) };
+        pooling.AcceptOnlyFromAmong([.. RouterPoolings.Names]);
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => d.Epochs, HelpName = "N" };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => d.LearningRate, HelpName = "X" };
         var batch = new Option<int>("--batch-size") { Description = "Examples per step", DefaultValueFactory = _ => d.BatchSize, HelpName = "N" };
@@ -36,7 +38,7 @@ internal static class RouteTrainVerb
         var json = CommonOptions.Json();
         var command = new Command("route-train", "Stage two: train a router over frozen experts (saved in REGISTRY/routers/NAME)")
         {
-            experts, kind, fromLayer, topK, epochs, lr, batch, patience, mix, cap, seed, maxLength, name, model, registry, device, json,
+            experts, kind, fromLayer, topK, pooling, epochs, lr, batch, patience, mix, cap, seed, maxLength, name, model, registry, device, json,
         };
         command.SetAction(parse =>
         {
@@ -47,6 +49,7 @@ internal static class RouteTrainVerb
             var options = new RouterTrainingOptions
             {
                 Kind = RouterKinds.Parse(parse.GetValue(kind)!), RouteFromLayer = parse.GetValue(fromLayer), TopK = parse.GetValue(topK),
+                Pooling = RouterPoolings.Parse(parse.GetValue(pooling)!),
                 Epochs = parse.GetValue(epochs), LearningRate = parse.GetValue(lr), BatchSize = parse.GetValue(batch), Patience = parse.GetValue(patience),
                 Mix = Enum.Parse<MixStrategy>(parse.GetValue(mix)!, ignoreCase: true), Cap = parse.GetValue(cap), Seed = parse.GetValue(seed),
                 MaxLength = parse.GetValue(maxLength),

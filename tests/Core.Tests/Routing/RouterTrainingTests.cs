@@ -121,5 +121,8 @@ public sealed class RouterTrainingTests(RoutingFixture fixture)
         Assert.Contains("serves task \"topic\" but the data given for it is task \"mood\"", Assert.Throws<TtLoraException>(() => RouterTrainer.Train(fixture.BaseDir, fixture.Registry,
             fixture.AllLayerExperts, [fixture.Tasks[1], fixture.Tasks[0], fixture.Tasks[2]], "x", new RouterTrainingOptions())).Message);
         Assert.Contains("--router: expected one of noisy-top1, embedding, mlp, attention", Assert.Throws<TtLoraException>(() => RouterKinds.Parse("moe")).Message);
+        Assert.Contains("--pooling applies to the noisy-top1 and mlp routers only", Assert.Throws<TtLoraException>(() => RouterTrainer.Train(fixture.BaseDir,
+            fixture.Registry, fixture.AllLayerExperts, fixture.Tasks, "x", new RouterTrainingOptions { Kind = RouterKind.Embedding, Pooling = RouterPooling.Mean })).Message);
+        Assert.Contains("--pooling: expected one of last, mean", Assert.Throws<TtLoraException>(() => RouterPoolings.Parse("max")).Message);
     }
 }
