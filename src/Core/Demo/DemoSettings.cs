@@ -16,7 +16,13 @@ public sealed record DemoSettings
     public string Adapter { get; init; } = "tt-lora";
     public PretrainOptions Pretrain { get; init; } = new();
     public ExpertTrainingOptions Expert { get; init; } = new() { Epochs = 4, MaxTrainExamples = 1200, MaxLength = 96, Patience = 2 };
-    public RouterTrainingOptions Router { get; init; } = new() { MaxLength = 96 };
+    /// <summary>
+    /// The paper's noisy top-1 router, but scoring the mean of the final states rather than the last token's: on the
+    /// demo's 4M-parameter base the last state mostly encodes the next word, and a last-token router identifies the task
+    /// in about two thirds of cases against close to nine in ten for the mean (measured on the full demo; see README).
+    /// The higher learning rate suits the cached-feature training, which is seconds long.
+    /// </summary>
+    public RouterTrainingOptions Router { get; init; } = new() { MaxLength = 96, Pooling = RouterPooling.Mean, LearningRate = 1e-2 };
     public RouterEvaluationOptions Evaluation { get; init; } = new() { MaxExamplesPerTask = 300 };
     public bool Quick { get; init; }
 
@@ -35,7 +41,7 @@ public sealed record DemoSettings
             WarmupSteps = 15, EvaluateEvery = 150, TokenizerTrainingChars = 1_000_000, LearningRate = 5e-3,
         },
         Expert = new ExpertTrainingOptions { Epochs = 2, MaxTrainExamples = 240, MaxLength = 64, Patience = 2 },
-        Router = new RouterTrainingOptions { MaxLength = 64, Epochs = 15, Mix = Data.MixStrategy.Capped, Cap = 240 },
+        Router = new RouterTrainingOptions { MaxLength = 64, Epochs = 15, Mix = Data.MixStrategy.Capped, Cap = 240, Pooling = RouterPooling.Mean, LearningRate = 1e-2 },
         Evaluation = new RouterEvaluationOptions { MaxExamplesPerTask = 60 },
     };
 

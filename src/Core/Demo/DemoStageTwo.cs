@@ -6,7 +6,7 @@ using TtLora.Core.Training;
 namespace TtLora.Core.Demo;
 
 /// <summary>
-/// The demo's second half: train the noisy top-1 router over the experts (reused when one over the same experts
+/// The demo's second half: train the router over the experts (reused when one over the same experts, base and settings
 /// exists), then evaluate routed vs oracle vs the uniform merge and the multi-task adapter, saving eval.json.
 /// </summary>
 public static class DemoStageTwo
@@ -19,14 +19,15 @@ public static class DemoStageTwo
         var registry = new ExpertRegistry(settings.RegistryDirectory);
         var store = new RouterStore(registry);
         var names = experts.Select(e => e.Name).ToArray();
-        bool reuse = !force && store.Contains(RouterName) && store.Get(RouterName).Experts.SequenceEqual(names);
-        if (reuse)
+        if (!force && store.Contains(RouterName) && IsReusable(store.Get(RouterName), names, experts[0].BaseModelFingerprint, settings.Router))
         {
             log($"reusing router {RouterName}");
         }
         else
         {
-            log($"training router {RouterName} over {names.Length} experts (balanced mixture, noisy top-1)");
+            var r = settings.Router;
+            string pooling = RouterPoolings.Applies(r.Kind) ? $", {RouterPoolings.Name(r.Pooling)}-pooled states" : "";
+            log($"training router {RouterName} over {names.Length} experts ({r.Mix.ToString().ToLowerInvariant()} mixture, {RouterKinds.Name(r.Kind)}{pooling})");
             RouterTrainer.Train(settings.BaseDirectory, registry, names, tasks, RouterName, settings.Router, progress: progress, cancellation: cancellation);
         }
         log("evaluating: routed vs oracle vs uniform merge vs multi-task adapter");
@@ -37,4 +38,9 @@ public static class DemoStageTwo
         evaluation.Save(store.PathOf(RouterName));
         return evaluation;
     }
+
+    /// <summary>A saved router is reused only over the same experts on the same base, trained with the same settings.</summary>
+    static bool IsReusable(RouterConfig existing, IReadOnlyList<string> experts, string fingerprint, RouterTrainingOptions options) =>
+        existing.Experts.SequenceEqual(experts) && existing.BaseModelFingerprint == fingerprint
+        && options.ToJson().All(setting => System.Text.Json.Nodes.JsonNode.DeepEquals(setting.Value, existing.Training[setting.Key]));
 }
