@@ -20,7 +20,7 @@ internal static class EvalVerb
         var tasks = new Option<string?>("--tasks") { Description = "Evaluate on these of the router's tasks (default: all)", HelpName = "LIST" };
         var split = new Option<string>("--split") { Description = "Held-out split", DefaultValueFactory = _ => "test", HelpName = "test|validation" };
         split.AcceptOnlyFromAmong("test", "validation");
-        var maxExamples = new Option<int?>("--max-examples") { Description = "At most N examples per task", HelpName = "N" };
+        var maxExamples = new Option<int?>("--max-examples") { Description = "At most N examples per task (a seeded random subset)", HelpName = "N" };
         var batch = new Option<int>("--batch-size") { Description = "Examples per batch", DefaultValueFactory = _ => 32, HelpName = "N" };
         var noisy = new Option<bool>("--noisy-inference") { Description = "Add the router's learned noise, as the reference does at inference" };
         var noBaselines = new Option<bool>("--no-baselines") { Description = "Skip the uniform-merge and multi-task baselines (the latter trains an adapter on first use)" };

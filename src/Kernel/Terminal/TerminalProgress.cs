@@ -50,7 +50,10 @@ public sealed class TerminalProgress
         bool evaluation = p.ValidationLoss is not null;
         if (evaluation || p.Step == p.TotalSteps || DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(5))
         {
-            log.WriteLine($"[{p.Phase}] step {p.Step}/{p.TotalSteps} {detail} eta {p.Eta:hh\\:mm\\:ss}");
+            // A phase announcing itself (step 0 with a message) has no step count or ETA worth printing yet.
+            log.WriteLine(p.Step == 0 && p.Message is not null
+                ? $"[{p.Phase}] {detail}"
+                : $"[{p.Phase}] step {p.Step}/{p.TotalSteps} {detail} eta {p.Eta:hh\\:mm\\:ss}");
             lastLine = DateTime.UtcNow;
         }
     }
