@@ -12,9 +12,11 @@ public sealed record TaskListResult(IReadOnlyList<TaskSummary> Tasks) : ICommand
     public string ToText()
     {
         var s = new StringBuilder();
-        s.AppendLine($"{"task",-18} {"labels",-44} {"train",7} {"val",6} {"test",6} {"majority",9}");
+        // Columns as wide as their longest entry, so long label lists do not push the numbers out of line.
+        int name = Tasks.Select(t => t.Name.Length).Append(4).Max(), labels = Tasks.Select(t => string.Join(", ", t.LabelNames).Length).Append(6).Max();
+        s.AppendLine($"{"task".PadRight(name)}  {"labels".PadRight(labels)} {"train",7} {"val",6} {"test",6} {"majority",9}");
         foreach (var t in Tasks)
-            s.AppendLine($"{t.Name,-18} {string.Join(", ", t.LabelNames),-44} {t.Train.Count,7} {t.Validation.Count,6} {t.Test.Count,6} {t.Test.MajorityAccuracy,9:P1}");
+            s.AppendLine($"{t.Name.PadRight(name)}  {string.Join(", ", t.LabelNames).PadRight(labels)} {t.Train.Count,7} {t.Validation.Count,6} {t.Test.Count,6} {t.Test.MajorityAccuracy,9:P1}");
         return s.ToString().TrimEnd();
     }
 
