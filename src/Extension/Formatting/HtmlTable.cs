@@ -54,10 +54,11 @@ public sealed class HtmlTable
     }
 
     /// <summary>Marks the numerically best cell(s) of a row as <see cref="Highlight.Best"/> (e.g. the best expert for a task).</summary>
-    public HtmlTable HighlightBestInRow(int row, bool higherIsBetter = true)
+    /// <param name="fromColumn">First column compared (earlier columns may hold numbers of another kind).</param>
+    public HtmlTable HighlightBestInRow(int row, bool higherIsBetter = true, int fromColumn = 0)
     {
-        CheckCell(row, 0);
-        MarkBest(Enumerable.Range(0, Columns.Count).Select(c => (row, c)), higherIsBetter);
+        CheckCell(row, fromColumn);
+        MarkBest(Enumerable.Range(fromColumn, Columns.Count - fromColumn).Select(c => (row, c)), higherIsBetter);
         return this;
     }
 

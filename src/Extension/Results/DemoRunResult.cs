@@ -99,7 +99,7 @@ public sealed record DemoRunResult(
         foreach (var t in Evaluation.PerTask)
             accuracy.AddRow(t.Task, HtmlCell.Percent(t.RoutingAccuracy), HtmlCell.Percent(t.Oracle), HtmlCell.Percent(t.Routed),
                 t.Merge is double m ? HtmlCell.Percent(m) : "-", t.MultiTask is double mt ? HtmlCell.Percent(mt) : "-");
-        for (int row = 0; row < Evaluation.PerTask.Count; row++) accuracy.HighlightBestInRow(row);
+        for (int row = 0; row < Evaluation.PerTask.Count; row++) accuracy.HighlightBestInRow(row, fromColumn: 2); // task accuracies only, not the routing accuracy
         html.Add(accuracy.ToHtml());
         var series = new List<BarSeries>
         {

@@ -62,6 +62,14 @@ public class HtmlBlockTests
     }
 
     [Fact]
+    public void BestInRowCanSkipLeadingColumns()
+    {
+        var table = new HtmlTable(null, "task", "routing", "oracle", "routed").AddRow("spam", 0.99, 0.86, 0.85).HighlightBestInRow(0, fromColumn: 2);
+        var tds = HtmlDoc.Parse(table.ToHtml()).All("td").ToArray();
+        Assert.Equal([false, false, true, false], tds.Select(td => td.HasClass("hl-best")));
+    }
+
+    [Fact]
     public void TableRejectsRowsOfTheWrongWidthAndCellsOutside()
     {
         var table = new HtmlTable("runs", "a", "b");
