@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using TtLora.Core.Formats;
 
@@ -66,32 +65,10 @@ public class SafeTensorsPythonInteropTests : IDisposable
     {
         var scriptPath = _files.PathOf("script.py");
         File.WriteAllText(scriptPath, script);
-        var start = new ProcessStartInfo("python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(scriptPath);
-        start.ArgumentList.Add(argument);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Fail($"python3 is required for the safetensors interoperability test but could not be started ({e.Message}); install Python 3 and put python3 on PATH");
-            throw;
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "python3 did not finish within 60 s");
-            Assert.True(process.ExitCode == 0, $"python3 failed with exit code {process.ExitCode}: {stderr.Result}");
-            return stdout.Result;
-        }
+        var run = ChildProcess.TryRun("python3", [scriptPath, argument], TimeSpan.FromSeconds(60));
+        Assert.True(run is not null, "python3 is required for the safetensors interoperability test but could not be started; install Python 3 and put python3 on PATH");
+        Assert.True(run.ExitCode == 0, $"python3 failed with exit code {run.ExitCode}: {run.Error}");
+        return run.Output;
     }
 
     [Fact]

@@ -101,11 +101,11 @@ public static class HfLlamaReference
             var outputPath = Path.Combine(workDir, "response.json");
             File.WriteAllText(inputPath, JsonSerializer.Serialize(request));
             string[] arguments = [ScriptPath, "--model", Path.GetFullPath(modelDir), "--input", inputPath, "--output", outputPath, .. extraArguments];
-            var result = ReferenceProcess.Run(python, arguments, Timeout)
+            var result = ChildProcess.TryRun(python, arguments, Timeout)
                 ?? throw new TtLoraException($"{python}: could not be started to run {ScriptPath}");
             if (result.ExitCode != 0)
             {
-                var detail = result.StandardError.Trim();
+                var detail = result.Error.Trim();
                 throw new TtLoraException(detail.Length > 0
                     ? detail
                     : $"{ScriptPath}: exited with code {result.ExitCode} and no message");

@@ -69,11 +69,11 @@ internal static class NumpyPython
     {
         try
         {
-            var result = ReferenceProcess.Run(
+            var result = ChildProcess.TryRun(
                 interpreter, ["-c", "import sys, numpy; sys.exit(0 if sys.version_info >= (3, 8) else 1)"], ProbeTimeout);
             return result is { ExitCode: 0 };
         }
-        catch (TtLoraException)
+        catch (TimeoutException)
         {
             return false; // a hanging interpreter is as good as none
         }

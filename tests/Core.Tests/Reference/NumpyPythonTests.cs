@@ -31,11 +31,11 @@ public sealed class NumpyPythonTests : IDisposable
     [Fact]
     public void TheInterpreterFoundImportsNumpy()
     {
-        var result = ReferenceProcess.Run(
+        var result = ChildProcess.TryRun(
             NumpyPython.Interpreter, ["-c", "import numpy; print(numpy.float64(2) ** 10)"], TimeSpan.FromSeconds(60));
 
         Assert.NotNull(result);
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("1024.0", result.StandardOutput.Trim());
+        Assert.Equal("1024.0", result.Output.Trim());
     }
 }
