@@ -44,45 +44,20 @@ public sealed class ExpertRegistry
     public string CreateStaging(string name)
     {
         ValidateName(name);
-        Directory.CreateDirectory(Root);
-        string staging = Path.Combine(Root, $".staging-{name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(staging);
-        return staging;
+        return AtomicFolder.Stage(Root, name);
     }
 
     /// <summary>Makes a staged expert visible under its name, replacing an older one of that name.</summary>
-    public void Publish(string staging, string name)
-    {
-        string target = PathOf(name);
-        if (Directory.Exists(target))
-        {
-            // Move the old one aside first, so the name is never empty or mixed.
-            string retired = Path.Combine(Root, $".retired-{name}-{Guid.NewGuid():N}");
-            Directory.Move(target, retired);
-            Directory.Move(staging, target);
-            Directory.Delete(retired, recursive: true);
-        }
-        else
-        {
-            Directory.Move(staging, target);
-        }
-    }
+    public void Publish(string staging, string name) => AtomicFolder.Publish(staging, PathOf(name));
 
     public void Remove(string name)
     {
         Get(name);
-        string retired = Path.Combine(Root, $".retired-{name}-{Guid.NewGuid():N}");
-        Directory.Move(PathOf(name), retired);
-        Directory.Delete(retired, recursive: true);
+        AtomicFolder.Remove(PathOf(name));
     }
 
     /// <summary>Deletes leftovers of interrupted writes (hidden staging folders).</summary>
-    public void CleanStaging()
-    {
-        if (!Directory.Exists(Root)) return;
-        foreach (var dir in Directory.GetDirectories(Root, ".staging-*").Concat(Directory.GetDirectories(Root, ".retired-*")))
-            Directory.Delete(dir, recursive: true);
-    }
+    public void CleanStaging() => AtomicFolder.CleanLeftovers(Root);
 
     public static void ValidateName(string name)
     {

@@ -47,9 +47,7 @@ public sealed class RouterStore
     public void Save(RouterConfig config, Router router)
     {
         ExpertRegistry.ValidateName(config.Name);
-        Directory.CreateDirectory(Root);
-        string staging = Path.Combine(Root, $".staging-{config.Name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(staging);
+        string staging = AtomicFolder.Stage(Root, config.Name);
         try
         {
             using (var scope = NewDisposeScope())
@@ -57,18 +55,7 @@ public sealed class RouterStore
                     router.NamedTensors().Select(p => (p.Name, p.Value.detach().to(ScalarType.Float32, CPU).contiguous())),
                     new Dictionary<string, string> { ["format"] = "pt" });
             config.Save(staging);
-            string target = PathOf(config.Name);
-            if (Directory.Exists(target))
-            {
-                string retired = Path.Combine(Root, $".retired-{config.Name}-{Guid.NewGuid():N}");
-                Directory.Move(target, retired);
-                Directory.Move(staging, target);
-                Directory.Delete(retired, recursive: true);
-            }
-            else
-            {
-                Directory.Move(staging, target);
-            }
+            AtomicFolder.Publish(staging, PathOf(config.Name));
         }
         finally
         {
