@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using TtLora.Core.Data;
 using TtLora.Core.Registry;
 using TtLora.Core.Routing;
@@ -42,5 +43,5 @@ public static class DemoStageTwo
     /// <summary>A saved router is reused only over the same experts on the same base, trained with the same settings.</summary>
     static bool IsReusable(RouterConfig existing, IReadOnlyList<string> experts, string fingerprint, RouterTrainingOptions options) =>
         existing.Experts.SequenceEqual(experts) && existing.BaseModelFingerprint == fingerprint
-        && options.ToJson().All(setting => System.Text.Json.Nodes.JsonNode.DeepEquals(setting.Value, existing.Training[setting.Key]));
+        && options.ToJson().All(setting => JsonNode.DeepEquals(setting.Value, existing.Training[setting.Key]));
 }

@@ -14,29 +14,15 @@ public sealed record AdapterBenchmarkResult(AdapterBenchmarkReport Report) : ICo
         var o = Report.Options;
         var s = new StringBuilder();
         s.AppendLine($"adapter benchmark: x [{o.Batch},{o.Sequence},{o.InFeatures}] -> {o.OutFeatures}, rank {o.Rank}; model batch [{o.ModelBatch},{o.ModelSequence}]; {Report.Threads} threads; median of {o.Repeats}");
-        foreach (var section in Report.Timings.GroupBy(t => t.Section))
-        {
-            s.AppendLine($"  {section.Key}");
-            foreach (var t in section) s.AppendLine($"    {t.Variant,-28} {t.Phase,-18} {t.MedianMilliseconds,10:F2} ms (min {t.MinMilliseconds:F2})");
-        }
-        s.AppendLine("  ratios");
-        foreach (var r in Report.Ratios)
-            s.AppendLine($"    {r.Name,-52} {r.Value,6:F3} (from minima {r.MinimumRatio:F3})" + (r.Target is double target ? $"  target <= {target:F2} {(r.MeetsTarget ? "met" : "MISSED")}" : ""));
+        BenchmarkListing.AppendText(s, Report.Timings, Report.Ratios, phaseWidth: 18, ratioNameWidth: 52, showRuns: false);
         return s.ToString().TrimEnd();
     }
 
     public JsonNode ToJson() => new JsonObject
     {
         ["threads"] = Report.Threads,
-        ["timings"] = new JsonArray(Report.Timings.Select(t => (JsonNode?)new JsonObject
-        {
-            ["section"] = t.Section, ["variant"] = t.Variant, ["phase"] = t.Phase,
-            ["median_ms"] = t.MedianMilliseconds, ["min_ms"] = t.MinMilliseconds, ["runs"] = t.Runs,
-        }).ToArray()),
-        ["ratios"] = new JsonArray(Report.Ratios.Select(r => (JsonNode?)new JsonObject
-        {
-            ["name"] = r.Name, ["value"] = r.Value, ["from_minima"] = r.MinimumRatio, ["target"] = r.Target, ["meets_target"] = r.MeetsTarget,
-        }).ToArray()),
+        ["timings"] = BenchmarkListing.TimingsJson(Report.Timings),
+        ["ratios"] = BenchmarkListing.RatiosJson(Report.Ratios),
     };
 
     /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
