@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TtLora.Core;
+using TtLora.Core.Adapters;
 
 namespace TtLora.Extension;
 
@@ -21,6 +22,19 @@ internal static class CommonOptions
     {
         var option = new Option<string?>("--dtype") { Description = "Compute dtype (default: the checkpoint's torch_dtype)", HelpName = "float32|bfloat16|float16" };
         option.AcceptOnlyFromAmong("float32", "bfloat16", "float16");
+        return option;
+    }
+
+    /// <summary><c>--adapter</c>: one of the registered adapter kinds.</summary>
+    public static Option<string> AdapterKind(string defaultKind)
+    {
+        var option = new Option<string>("--adapter")
+        {
+            Description = "Adapter kind: " + string.Join("; ", AdapterKinds.All.Select(k => $"{k.Name}: {k.Summary}")),
+            DefaultValueFactory = _ => defaultKind,
+            HelpName = string.Join("|", AdapterKinds.Names),
+        };
+        option.AcceptOnlyFromAmong([.. AdapterKinds.Names]);
         return option;
     }
 

@@ -1,3 +1,4 @@
+using TtLora.Core.Benchmarks;
 using System.Text.Json.Nodes;
 using TtLora.Core.Adapters;
 using TtLora.Core.Data;

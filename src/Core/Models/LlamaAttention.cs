@@ -13,6 +13,7 @@ public sealed class LlamaAttention : nn.Module
     private nn.Module<Tensor, Tensor> k_proj;
     private nn.Module<Tensor, Tensor> v_proj;
     private nn.Module<Tensor, Tensor> o_proj;
+    private AttentionAddend? addend;
     private readonly int heads, kvHeads, headDim;
 
     public LlamaAttention(LlamaConfig config, Device? device, ScalarType dtype) : base("LlamaAttention")
@@ -45,6 +46,19 @@ public sealed class LlamaAttention : nn.Module
         register_module(name, null!); // a null module unregisters the name
         register_module(name, replacement);
         slot = replacement;
+        return previous;
+    }
+
+    /// <summary>The module whose output is added before <c>o_proj</c> (null: none).</summary>
+    public AttentionAddend? Addend => addend;
+
+    /// <summary>Puts an addend module into the slot before <c>o_proj</c> (null empties it) and returns the previous one, which the caller now owns.</summary>
+    public AttentionAddend? SetAddend(AttentionAddend? module)
+    {
+        var previous = addend;
+        if (previous is not null) register_module(nameof(addend), null!); // a null module unregisters the name
+        if (module is not null) register_module(nameof(addend), module);
+        addend = module;
         return previous;
     }
 
@@ -83,6 +97,7 @@ public sealed class LlamaAttention : nn.Module
             ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: s > 1)
             : nn.functional.scaled_dot_product_attention(q, k, v, mask);
         var merged = attended.transpose(1, 2).reshape(b, s, heads * headDim);
+        if (addend is not null) merged = merged.add(addend.Addend(q, x));
         return o_proj.call(merged).MoveToOuterDisposeScope();
     }
 

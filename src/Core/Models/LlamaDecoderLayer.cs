@@ -10,6 +10,7 @@ public sealed class LlamaDecoderLayer : nn.Module
     private nn.Module<Tensor, Tensor> mlp;
     private RmsNorm input_layernorm;
     private RmsNorm post_attention_layernorm;
+    private LayerInputObserver? input_observer;
     private readonly int index;
 
     public LlamaDecoderLayer(LlamaConfig config, int index, Device? device, ScalarType dtype) : base("LlamaDecoderLayer")
@@ -38,10 +39,25 @@ public sealed class LlamaDecoderLayer : nn.Module
         return previous;
     }
 
+    /// <summary>The module that sees each forward's block input (null: none).</summary>
+    public LayerInputObserver? InputObserver => input_observer;
+
+    /// <summary>Puts a block-input observer into the layer (null empties the slot) and returns the previous one, which the caller now owns.</summary>
+    public LayerInputObserver? SetInputObserver(LayerInputObserver? observer)
+    {
+        var previous = input_observer;
+        if (previous is not null) register_module(nameof(input_observer), null!); // a null module unregisters the name
+        if (observer is not null) register_module(nameof(input_observer), observer);
+        input_observer = observer;
+        return previous;
+    }
+
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache)
     {
         using var scope = NewDisposeScope();
-        var h = x + self_attn.Forward(input_layernorm.call(x), cos, sin, mask, cache, index);
+        var normed = input_layernorm.call(x);
+        input_observer?.Observe(x, normed);
+        var h = x + self_attn.Forward(normed, cos, sin, mask, cache, index);
         var y = h + mlp.call(post_attention_layernorm.call(h));
         return y.MoveToOuterDisposeScope();
     }

@@ -1,8 +1,6 @@
-using TorchSharp.Modules;
 using TtLora.Core.Adapters;
 using TtLora.Core.Models;
 using TtLora.Core.Registry;
-using TtLora.Core.TensorTrains;
 using static TorchSharp.torch;
 
 namespace TtLora.Core.Routing;
@@ -79,31 +77,66 @@ public sealed class ExpertMixture : IDisposable
             throw new TtLoraException($"experts {string.Join(", ", expertNames)} were trained on base model {manifests[0].BaseModel} ({manifests[0].BaseModelFingerprint}), " +
                 $"but {baseModelDir} is a different model ({fingerprint})");
         var config = LlamaCheckpoint.LoadConfig(baseModelDir);
-        var parts = manifests.Select(m => ExpertParts.Read(registry.PathOf(m.Name), config, m)).ToList();
-        var model = LlamaCheckpoint.LoadClassifier(baseModelDir, parts.Max(p => (int)p.Head.shape[0]), device);
+        var checkpoints = new List<AdapterCheckpoint>(manifests.Count);
+        var stacks = new Dictionary<string, MixtureStack>(StringComparer.Ordinal);
         var selection = new ExpertSelection();
+        LlamaForSequenceClassification? model = null;
         try
         {
+            foreach (var m in manifests)
+            {
+                var checkpoint = AdapterReader.Read(registry.PathOf(m.Name), config);
+                checkpoints.Add(checkpoint);
+                var head = checkpoint.Head
+                    ?? throw TtLoraException.InFile(checkpoint.WeightsPath, $"expert \"{m.Name}\" has no saved classification head ({AdapterFiles.HeadKey}); mixing needs each expert's head");
+                if (head.shape[0] != m.Labels.Count)
+                    throw TtLoraException.InFile(checkpoint.WeightsPath, $"head \"{AdapterFiles.HeadKey}\" has {head.shape[0]} labels but expert \"{m.Name}\" has {m.Labels.Count}");
+            }
+            for (int e = 0; e < checkpoints.Count; e++) Stack(checkpoints[e], e, manifests[e], stacks);
+
+            model = LlamaCheckpoint.LoadClassifier(baseModelDir, checkpoints.Max(c => (int)c.Head!.shape[0]), device);
             model.eval();
             foreach (var p in model.parameters()) p.requires_grad = false;
             var weight = model.Score.weight!;
-            InstallMixedModules(model, parts, selection, withUniformMerge, weight.dtype, weight.device);
-            long maxLabels = parts.Max(p => p.Head.shape[0]);
-            var heads = torch.zeros(parts.Count, maxLabels, config.HiddenSize, dtype: weight.dtype, device: weight.device);
+            foreach (var site in LlamaAdapterSites.Enumerate(config))
+            {
+                if (!stacks.TryGetValue(site.Path, out var stack)) continue;
+                var frozen = LlamaAdapterSites.Get(model.Model, site);
+                LlamaAdapterSites.Replace(model.Model, site, stack.Build(frozen, checkpoints.Count, withUniformMerge, selection, weight.dtype, weight.device));
+            }
+            long maxLabels = checkpoints.Max(c => c.Head!.shape[0]);
+            var heads = torch.zeros(checkpoints.Count, maxLabels, config.HiddenSize, dtype: weight.dtype, device: weight.device);
             using (torch.no_grad())
-                for (int e = 0; e < parts.Count; e++) heads[e].narrow(0, 0, parts[e].Head.shape[0]).copy_(parts[e].Head);
-            return new ExpertMixture(model, manifests, heads, parts.Select(p => p.Head.shape[0]).ToArray(), parts.Select(p => p.Layers).ToArray(),
-                selection, withUniformMerge, parts.Sum(p => p.AdapterParameters));
+                for (int e = 0; e < checkpoints.Count; e++) heads[e].narrow(0, 0, checkpoints[e].Head!.shape[0]).copy_(checkpoints[e].Head!);
+            return new ExpertMixture(model, manifests, heads, [.. checkpoints.Select(c => c.Head!.shape[0])],
+                [.. checkpoints.Select(c => (IReadOnlySet<int>)c.Layers.ToHashSet())], selection, withUniformMerge,
+                checkpoints.Sum(c => c.Sites.Sum(s => s.Tensors.Values.Sum(t => t.numel()))));
         }
         catch
         {
-            model.Dispose();
+            model?.Dispose();
             selection.Dispose();
             throw;
         }
         finally
         {
-            foreach (var p in parts) p.Dispose();
+            foreach (var c in checkpoints) c.Dispose();
+            foreach (var stack in stacks.Values) stack.Dispose();
+        }
+    }
+
+    // Adds one expert's adapters to the stacks of their sites, building each adapter as its kind does (float32, CPU).
+    private static void Stack(AdapterCheckpoint checkpoint, int slot, ExpertManifest manifest, Dictionary<string, MixtureStack> stacks)
+    {
+        foreach (var site in checkpoint.Sites)
+        {
+            using var adapter = checkpoint.CreateAdapter(site, ScalarType.Float32, CPU);
+            if (!stacks.TryGetValue(site.Site.Path, out var stack))
+                stacks[site.Site.Path] = stack = checkpoint.Config.Kind.CreateMixtureStack(site.Site)
+                    ?? throw TtLoraException.InFile(checkpoint.ConfigPath, $"a {checkpoint.Config.Kind} adapter cannot be mixed per row");
+            if (!stack.Accepts(adapter))
+                throw new TtLoraException($"{site.Site.Path}: expert \"{manifest.Name}\" has a {adapter.Kind} adapter there, which cannot share one batched pass with the other experts' adapters at that site");
+            stack.Add(slot, adapter);
         }
     }
 
@@ -176,160 +209,5 @@ public sealed class ExpertMixture : IDisposable
         model.Dispose();
         heads.Dispose();
         Selection.Dispose();
-    }
-
-    private static void InstallMixedModules(LlamaForSequenceClassification model, IReadOnlyList<ExpertParts> parts, ExpertSelection selection,
-        bool withMerge, ScalarType dtype, Device device)
-    {
-        int experts = parts.Count, slots = experts + (withMerge ? 1 : 0);
-        var decoder = model.Model;
-        using var noGrad = torch.no_grad();
-        foreach (var site in LlamaAdapterSites.Enumerate(model.Config))
-        {
-            using var scope = NewDisposeScope();
-            if (site.IsLinear)
-            {
-                var present = Enumerable.Range(0, experts).Where(e => parts[e].LowRank.ContainsKey(site.Path)).ToList();
-                if (present.Count == 0) continue;
-                int mergedRank = present.Sum(e => (int)parts[e].LowRank[site.Path].A.shape[1]);
-                int rank = Math.Max(present.Max(e => (int)parts[e].LowRank[site.Path].A.shape[1]), withMerge ? mergedRank : 0);
-                var a = torch.zeros(slots, site.InFeatures, rank);
-                var b = torch.zeros(slots, rank, site.OutFeatures);
-                int offset = 0;
-                foreach (int e in present)
-                {
-                    var (ea, eb) = parts[e].LowRank[site.Path];
-                    long r = ea.shape[1];
-                    a[e].narrow(1, 0, r).copy_(ea);
-                    b[e].narrow(0, 0, r).copy_(eb);
-                    if (withMerge)
-                    {
-                        a[experts].narrow(1, offset, r).copy_(ea);
-                        b[experts].narrow(0, offset, r).copy_(eb.div(experts));
-                        offset += (int)r;
-                    }
-                }
-                var linear = LlamaAdapterSites.Get(decoder, site) as Linear
-                    ?? throw new InvalidOperationException($"{site.Path} is not a plain Linear");
-                LlamaAdapterSites.Replace(decoder, site, new MixedLowRankLinear(site.Path, linear, a.to(dtype, device), b.to(dtype, device), selection));
-            }
-            else
-            {
-                var present = Enumerable.Range(0, experts).Where(e => parts[e].Blocks.ContainsKey(site.Path)).ToList();
-                if (present.Count == 0) continue;
-                var activations = present.Select(e => parts[e].Blocks[site.Path].NonLinearity).Distinct().ToList();
-                if (activations.Count > 1)
-                    throw new TtLoraException($"{site.Path}: bottleneck experts use different non-linearities ({string.Join(", ", activations)}); one batched pass needs one");
-                int width = present.Max(e => (int)parts[e].Blocks[site.Path].Down.shape[0]);
-                int hidden = site.OutFeatures;
-                var down = torch.zeros(slots, hidden, width);
-                var downBias = torch.zeros(slots, width);
-                var up = torch.zeros(slots, width, hidden);
-                var upBias = torch.zeros(slots, hidden);
-                foreach (int e in present)
-                {
-                    var block = parts[e].Blocks[site.Path];
-                    long w = block.Down.shape[0];
-                    down[e].narrow(1, 0, w).copy_(block.Down.t());
-                    downBias[e].narrow(0, 0, w).copy_(block.DownBias);
-                    up[e].narrow(0, 0, w).copy_(block.Up.t());
-                    upBias[e].copy_(block.UpBias);
-                }
-                if (withMerge)
-                {
-                    // Parameter averaging: a bottleneck is not linear, so its "uniform merge" is the mean of the weights.
-                    down[experts].copy_(down.narrow(0, 0, experts).mean([0]));
-                    downBias[experts].copy_(downBias.narrow(0, 0, experts).mean([0]));
-                    up[experts].copy_(up.narrow(0, 0, experts).mean([0]));
-                    upBias[experts].copy_(upBias.narrow(0, 0, experts).mean([0]));
-                }
-                var mlp = LlamaAdapterSites.Get(decoder, site);
-                LlamaAdapterSites.Replace(decoder, site, new MixedBottleneckBlock(site.Path, mlp, down.to(dtype, device), downBias.to(dtype, device),
-                    up.to(dtype, device), upBias.to(dtype, device), activations[0], selection));
-            }
-        }
-    }
-
-    /// <summary>One expert's factors, bottleneck weights and head, read from its folder.</summary>
-    private sealed class ExpertParts : IDisposable
-    {
-        public Dictionary<string, (Tensor A, Tensor B)> LowRank { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, (Tensor Down, Tensor DownBias, Tensor Up, Tensor UpBias, string NonLinearity)> Blocks { get; } = new(StringComparer.Ordinal);
-        public Tensor Head { get; private set; } = null!;
-        public HashSet<int> Layers { get; } = [];
-        public long AdapterParameters { get; private set; }
-
-        public static ExpertParts Read(string folder, LlamaConfig modelConfig, ExpertManifest manifest)
-        {
-            var parts = new ExpertParts();
-            try
-            {
-                using var checkpoint = AdapterFiles.Load(folder);
-                var config = checkpoint.Config is TtLoraConfig tt ? tt with { Init = TtInitialization.Direct } : checkpoint.Config;
-                IReadOnlyList<AdapterTarget> targets;
-                try
-                {
-                    targets = AdapterTargets.Select(modelConfig, config);
-                }
-                catch (TtLoraException e)
-                {
-                    throw TtLoraException.InFile(checkpoint.ConfigPath, e.Message);
-                }
-                using var noGrad = torch.no_grad();
-                foreach (var (site, target) in targets)
-                {
-                    using var adapter = config.CreateAdapter(site, target, seed: 0, ScalarType.Float32, CPU);
-                    foreach (var (name, parameter) in adapter.FileParameters())
-                    {
-                        string key = AdapterFiles.Key(site.Path, name);
-                        if (!checkpoint.Tensors.TryGetValue(key, out var stored))
-                            throw TtLoraException.InFile(checkpoint.WeightsPath, $"missing tensor \"{key}\"");
-                        if (!stored.shape.SequenceEqual(parameter.shape))
-                            throw TtLoraException.InFile(checkpoint.WeightsPath, $"tensor \"{key}\" has shape [{string.Join(",", stored.shape)}] but {site.Path} needs [{string.Join(",", parameter.shape)}]");
-                        parameter.copy_(stored);
-                    }
-                    parts.AdapterParameters += adapter.ParameterCount;
-                    parts.Layers.Add(site.Layer);
-                    switch (adapter)
-                    {
-                        case ILowRankAdapter lowRank:
-                        {
-                            var (a, b) = lowRank.LowRankFactors();
-                            parts.LowRank[site.Path] = (Keep(a), Keep(b));
-                            a.Dispose(); b.Dispose();
-                            break;
-                        }
-                        case BottleneckAdapter bottleneck:
-                        {
-                            var p = bottleneck.FileParameters().ToDictionary(x => x.Name, x => x.Value);
-                            parts.Blocks[site.Path] = (Keep(p["adapter_down.weight"]), Keep(p["adapter_down.bias"]), Keep(p["adapter_up.weight"]), Keep(p["adapter_up.bias"]), bottleneck.NonLinearity);
-                            break;
-                        }
-                        default:
-                            throw TtLoraException.InFile(checkpoint.ConfigPath, $"a {adapter.Kind} adapter cannot be mixed per row");
-                    }
-                }
-                if (!checkpoint.Tensors.TryGetValue(AdapterFiles.HeadKey, out var head))
-                    throw TtLoraException.InFile(checkpoint.WeightsPath, $"expert \"{manifest.Name}\" has no saved classification head ({AdapterFiles.HeadKey}); mixing needs each expert's head");
-                if (head.dim() != 2 || head.shape[0] != manifest.Labels.Count || head.shape[1] != modelConfig.HiddenSize)
-                    throw TtLoraException.InFile(checkpoint.WeightsPath, $"head \"{AdapterFiles.HeadKey}\" has shape [{string.Join(",", head.shape)}] but expert \"{manifest.Name}\" has {manifest.Labels.Count} labels on hidden size {modelConfig.HiddenSize}");
-                parts.Head = Keep(head);
-                return parts;
-            }
-            catch
-            {
-                parts.Dispose();
-                throw;
-            }
-        }
-
-        static Tensor Keep(Tensor t) => t.detach().to(ScalarType.Float32).clone().DetachFromDisposeScope();
-
-        public void Dispose()
-        {
-            foreach (var (a, b) in LowRank.Values) { a.Dispose(); b.Dispose(); }
-            foreach (var block in Blocks.Values) { block.Down.Dispose(); block.DownBias.Dispose(); block.Up.Dispose(); block.UpBias.Dispose(); }
-            Head?.Dispose();
-        }
     }
 }

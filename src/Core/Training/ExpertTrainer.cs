@@ -24,7 +24,6 @@ public static class ExpertTrainer
         ExpertRegistry.ValidateName(name);
         if (data.Train.Count == 0 || data.Validation.Count == 0)
             throw new TtLoraException($"task \"{data.Task.Name}\": training needs non-empty train and validation splits");
-        var clock = Stopwatch.StartNew();
         device ??= CPU;
         var tokenizer = HfTokenizer.FromPath(baseModelDir);
         int numLabels = data.Task.LabelNames.Count;
@@ -38,7 +37,6 @@ public static class ExpertTrainer
         var injector = new AdapterInjector(model);
         var attachment = injector.Inject(config, seed: options.Seed);
         injector.Freeze(attachment.AdapterName, options.TrainHead);
-        var trainable = injector.TrainableParameters().Select(p => p.Parameter).ToList();
         var plan = AdapterPlanner.Plan(model.Config, config, numLabels);
 
         var train = options.MaxTrainExamples is int cap ? Subsample(data.Train, cap, options.Seed) : data.Train;
@@ -46,113 +44,47 @@ public static class ExpertTrainer
         var validBatches = new ClassificationBatcher(tokenizer, data.Validation, options.MaxLength, pad);
         var testBatches = data.Test.Count > 0 ? new ClassificationBatcher(tokenizer, data.Test, options.MaxLength, pad) : null;
 
-        double lr = options.EffectiveLearningRate;
-        using optim.Optimizer optimizer = options.Optimizer == "adamw"
-            ? optim.AdamW(trainable, lr, weight_decay: options.WeightDecay)
-            : optim.Adam(trainable, lr, weight_decay: options.WeightDecay);
-        int stepsPerEpoch = (int)Math.Ceiling(train.Count / (double)(options.BatchSize * options.GradientAccumulation));
-        int totalSteps = stepsPerEpoch * options.Epochs;
-        var schedule = new LearningRateSchedule(lr, (int)(options.WarmupFraction * totalSteps), totalSteps, options.Schedule, 0.0);
+        var outcome = new ClassifierTrainingLoop().Run(model, injector.TrainableParameters(), options, trainBatches, validBatches, device, progress, cancellation);
+        cancellation.ThrowIfCancellationRequested();
+        double testAccuracy = testBatches is null ? double.NaN : Evaluate(model, testBatches, options.BatchSize, device, cancellation).Accuracy;
+        double majority = MajorityBaseline(data.Train, data.Test);
 
-        var random = new Random((int)options.Seed);
-        var history = new JsonArray();
-        Dictionary<string, Tensor>? best = null;
-        double bestAccuracy = double.NegativeInfinity, bestValLoss = double.PositiveInfinity, lowestValLoss = double.PositiveInfinity;
-        int bestEpoch = 0, epochsSinceImprovement = 0, epoch = 0, step = 0;
-        long tokens = 0;
-        var trainClock = Stopwatch.StartNew();
+        var manifest = new ExpertManifest
+        {
+            Name = name,
+            Task = data.Task.Name,
+            TaskDescription = data.Task.Description,
+            Labels = data.Task.LabelNames,
+            AdapterKind = options.Adapter,
+            AdapterShape = plan.Describe(),
+            TrainableParameters = attachment.AdapterParameters + (options.TrainHead ? model.Score.weight!.numel() : 0),
+            ValidationAccuracy = outcome.BestAccuracy,
+            ValidationLoss = outcome.BestValidationLoss,
+            TestAccuracy = testAccuracy,
+            MajorityBaseline = majority,
+            TrainingSeconds = outcome.TrainingTime.TotalSeconds,
+            TokensPerSecond = outcome.Tokens / outcome.TrainingTime.TotalSeconds,
+            EpochsRun = outcome.EpochsRun,
+            BestEpoch = outcome.BestEpoch,
+            BaseModel = Path.GetFullPath(baseModelDir),
+            BaseModelFingerprint = fingerprint,
+            Seed = options.Seed,
+            TrainingConfig = options.ToJson(),
+            History = outcome.History,
+        };
+        string staging = registry.CreateStaging(name);
         try
         {
-            for (epoch = 1; epoch <= options.Epochs; epoch++)
-            {
-                model.train();
-                var order = Enumerable.Range(0, trainBatches.Count).OrderBy(_ => random.Next()).ToArray();
-                double lossSum = 0; int correct = 0, seen = 0, micro = 0;
-                foreach (var chunk in ClassificationBatcher.Chunks(order, options.BatchSize))
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    using (var scope = NewDisposeScope())
-                    {
-                        var (ids, mask, labels, batchTokens) = trainBatches.Batch(chunk, device);
-                        var logits = model.Forward(ids, mask);
-                        var loss = nn.functional.cross_entropy(logits.to(ScalarType.Float32), labels);
-                        (loss / options.GradientAccumulation).backward();
-                        lossSum += loss.item<float>() * chunk.Length;
-                        correct += (int)logits.argmax(-1).eq(labels).sum().item<long>();
-                        seen += chunk.Length;
-                        tokens += batchTokens;
-                    }
-                    if (++micro % options.GradientAccumulation != 0 && micro * options.BatchSize < order.Length) continue;
-                    LearningRateSchedule.Apply(optimizer, schedule.At(step));
-                    if (options.GradientClip > 0) nn.utils.clip_grad_norm_(trainable, options.GradientClip);
-                    optimizer.step();
-                    optimizer.zero_grad();
-                    step++;
-                    progress?.Report(new TrainingProgress("train", step, totalSteps, epoch, lossSum / seen, (double)correct / seen,
-                        tokens / trainClock.Elapsed.TotalSeconds, trainClock.Elapsed));
-                }
-                var (valLoss, valAccuracy) = Evaluate(model, validBatches, options.BatchSize, device, cancellation);
-                history.Add(new JsonObject { ["epoch"] = epoch, ["train_loss"] = lossSum / seen, ["train_accuracy"] = (double)correct / seen,
-                    ["validation_loss"] = valLoss, ["validation_accuracy"] = valAccuracy });
-                progress?.Report(new TrainingProgress("validate", step, totalSteps, epoch, lossSum / seen, (double)correct / seen,
-                    tokens / trainClock.Elapsed.TotalSeconds, trainClock.Elapsed, valLoss, valAccuracy));
-                if (valAccuracy > bestAccuracy || (valAccuracy == bestAccuracy && valLoss < bestValLoss))
-                {
-                    bestAccuracy = valAccuracy; bestValLoss = valLoss; bestEpoch = epoch;
-                    DisposeAll(best);
-                    best = Snapshot(injector);
-                }
-                if (valLoss < lowestValLoss - 1e-6) { lowestValLoss = valLoss; epochsSinceImprovement = 0; }
-                else if (++epochsSinceImprovement >= options.Patience) { epoch++; break; }
-            }
-            int epochsRun = epoch - 1;
-            var trainingTime = trainClock.Elapsed;
-            Restore(injector, best!);
+            AdapterFiles.Save(staging, model, config with { BaseModelNameOrPath = Path.GetFullPath(baseModelDir) });
+            manifest.Save(staging);
             cancellation.ThrowIfCancellationRequested();
-            double testAccuracy = testBatches is null ? double.NaN : Evaluate(model, testBatches, options.BatchSize, device, cancellation).Accuracy;
-            double majority = MajorityBaseline(data.Train, data.Test);
-
-            var manifest = new ExpertManifest
-            {
-                Name = name,
-                Task = data.Task.Name,
-                TaskDescription = data.Task.Description,
-                Labels = data.Task.LabelNames,
-                AdapterKind = options.Adapter,
-                AdapterShape = plan.Describe(),
-                TrainableParameters = attachment.AdapterParameters + (options.TrainHead ? model.Score.weight!.numel() : 0),
-                ValidationAccuracy = bestAccuracy,
-                ValidationLoss = bestValLoss,
-                TestAccuracy = testAccuracy,
-                MajorityBaseline = majority,
-                TrainingSeconds = trainingTime.TotalSeconds,
-                TokensPerSecond = tokens / trainingTime.TotalSeconds,
-                EpochsRun = epochsRun,
-                BestEpoch = bestEpoch,
-                BaseModel = Path.GetFullPath(baseModelDir),
-                BaseModelFingerprint = fingerprint,
-                Seed = options.Seed,
-                TrainingConfig = options.ToJson(),
-                History = history,
-            };
-            string staging = registry.CreateStaging(name);
-            try
-            {
-                AdapterFiles.Save(staging, model, config with { BaseModelNameOrPath = Path.GetFullPath(baseModelDir) });
-                manifest.Save(staging);
-                cancellation.ThrowIfCancellationRequested();
-                registry.Publish(staging, name);
-            }
-            finally
-            {
-                if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-            }
-            return manifest;
+            registry.Publish(staging, name);
         }
         finally
         {
-            DisposeAll(best);
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
+        return manifest;
     }
 
     /// <summary>Mean cross-entropy and accuracy over a whole split, in eval mode without gradients.</summary>
@@ -192,20 +124,5 @@ public static class ExpertTrainer
         if (test.Count == 0 || train.Count == 0) return double.NaN;
         int majority = train.GroupBy(e => e.Label).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
         return test.Count(e => e.Label == majority) / (double)test.Count;
-    }
-
-    static Dictionary<string, Tensor> Snapshot(AdapterInjector injector) =>
-        injector.TrainableParameters().ToDictionary(p => p.Name, p => { var copy = p.Parameter.detach().clone(); copy.DetachFromDisposeScope(); return copy; });
-
-    static void Restore(AdapterInjector injector, Dictionary<string, Tensor> snapshot)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (name, parameter) in injector.TrainableParameters()) parameter.copy_(snapshot[name]);
-    }
-
-    static void DisposeAll(Dictionary<string, Tensor>? tensors)
-    {
-        if (tensors is null) return;
-        foreach (var t in tensors.Values) t.Dispose();
     }
 }

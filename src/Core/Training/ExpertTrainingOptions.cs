@@ -10,10 +10,9 @@ namespace TtLora.Core.Training;
 /// </summary>
 public sealed record ExpertTrainingOptions
 {
-    public static readonly string[] AdapterKinds = ["tt-lora", "lora", "bottleneck"];
-
+    /// <summary>The adapter kind's name (<see cref="Adapters.AdapterKinds"/>).</summary>
     public string Adapter { get; init; } = "tt-lora";
-    /// <summary>TT rank (default 5) or LoRA rank (default 16); ignored by the bottleneck adapter.</summary>
+    /// <summary>TT rank (default 5), LoRA rank (default 16), or the bottleneck width of block adapters (default hidden / 16).</summary>
     public int? Rank { get; init; }
     /// <summary>TT-LoRA's plain multiplier (default 16) or LoRA's alpha (default 8, scaling alpha/r).</summary>
     public double? Alpha { get; init; }
@@ -21,7 +20,7 @@ public sealed record ExpertTrainingOptions
     /// <summary>Decoder layers that get adapters (null = all); "train only above layer K" enables single-pass routing.</summary>
     public IReadOnlyList<int>? Layers { get; init; }
     public int Epochs { get; init; } = 8;
-    /// <summary>Per PAPERS.md: 5e-3 for TT-LoRA, 5e-4 for LoRA, 1e-4 for the bottleneck adapter.</summary>
+    /// <summary>Null: the kind's default (PAPERS.md: 5e-3 for TT-LoRA, 5e-4 for LoRA, 1e-4 for the bottleneck adapter).</summary>
     public double? LearningRate { get; init; }
     public int BatchSize { get; init; } = 32;
     public int GradientAccumulation { get; init; } = 1;
@@ -37,33 +36,18 @@ public sealed record ExpertTrainingOptions
     /// <summary>Use at most this many training examples (null = all); handy for quick runs.</summary>
     public int? MaxTrainExamples { get; init; }
 
-    public double EffectiveLearningRate => LearningRate ?? Adapter switch
-    {
-        "tt-lora" => 5e-3,
-        "lora" => 5e-4,
-        _ => 1e-4,
-    };
+    /// <summary>The adapter kind these options name.</summary>
+    public AdapterKind Kind => AdapterKinds.Named(Adapter);
 
-    /// <summary>The adapter configuration these options describe, validated against nothing yet.</summary>
-    public AdapterConfig AdapterConfig() => Adapter switch
-    {
-        "tt-lora" => new TtLoraConfig
-        {
-            R = Rank ?? 5, Alpha = Alpha ?? TtLoraAdapter.DefaultAlpha, TargetModules = Targets, LayersToTransform = Layers,
-            ModulesToSave = [Adapters.AdapterConfig.HeadModule],
-        },
-        "lora" => new LoraConfig
-        {
-            R = Rank ?? 16, LoraAlpha = Alpha ?? 8, TargetModules = Targets, LayersToTransform = Layers,
-            ModulesToSave = [Adapters.AdapterConfig.HeadModule],
-        },
-        "bottleneck" => new BottleneckConfig { LayersToTransform = Layers, ModulesToSave = [Adapters.AdapterConfig.HeadModule] },
-        _ => throw new TtLoraException($"--adapter: expected one of {string.Join(", ", AdapterKinds)}, got \"{Adapter}\""),
-    };
+    public double EffectiveLearningRate => LearningRate ?? Kind.DefaultLearningRate;
+
+    /// <summary>The adapter configuration these options describe (every expert saves its head), validated against nothing yet.</summary>
+    public AdapterConfig AdapterConfig() =>
+        Kind.FromOptions(new AdapterOptions { Rank = Rank, Alpha = Alpha, Targets = Kind.AttachesToLinear ? Targets : null, Layers = Layers, SaveHead = true });
 
     public void Validate()
     {
-        if (!AdapterKinds.Contains(Adapter)) throw new TtLoraException($"--adapter: expected one of {string.Join(", ", AdapterKinds)}, got \"{Adapter}\"");
+        _ = Kind;
         if (Rank is < 1) throw new TtLoraException($"--rank must be at least 1, got {Rank}");
         if (Epochs < 1) throw new TtLoraException($"--epochs must be at least 1, got {Epochs}");
         if (BatchSize < 1) throw new TtLoraException($"--batch-size must be at least 1, got {BatchSize}");

@@ -14,10 +14,9 @@ public static class PlanView
             .Add("adapters", HtmlCell.Number(plan.AdapterParameters))
             .Add("head", plan.HeadParameters > 0 ? HtmlCell.Number(plan.HeadParameters) : HtmlCell.Text("frozen"))
             .Add("base model", HtmlCell.Number(plan.BaseParameters));
-        bool tt = plan.Modules.Any(m => m.Shape is not null);
-        string[] columns = tt
-            ? ["module", "in → out", "layers", "per layer", "total", "rank", "tt_shape", "input factors", "output factors", "ranks"]
-            : ["module", "in → out", "layers", "per layer", "total", "rank"];
+        // Kind-specific columns (TT-LoRA: its shapes), in the order the kind gives them.
+        var extra = plan.Modules.SelectMany(m => m.Details?.Columns.Select(c => c.Column) ?? []).Distinct().ToList();
+        string[] columns = ["module", "in → out", "layers", "per layer", "total", "rank", .. extra];
         var table = new HtmlTable("modules", columns);
         foreach (var m in plan.Modules)
         {
@@ -26,19 +25,17 @@ public static class PlanView
                 m.Module, $"{Html.Number(m.InFeatures)} → {Html.Number(m.OutFeatures)}", LayerRanges.Describe(m.Layers),
                 HtmlCell.Number(m.ParametersPerLayer), HtmlCell.Number(m.TotalParameters), m.Rank,
             };
-            if (tt)
-                row.AddRange(m.Shape is { } s
-                    ? [TtShape.Format(s.Modes), TtShape.Format(s.InputFactors), TtShape.Format(s.OutputFactors), TtShape.Format(s.Ranks)]
-                    : ["", "", "", ""]);
+            var values = m.Details?.Columns.ToDictionary(c => c.Column, c => c.Value) ?? [];
+            row.AddRange(extra.Select(c => (HtmlCell)values.GetValueOrDefault(c, "")));
             table.AddRow([.. row]);
         }
         var total = new List<HtmlCell> { HtmlCell.Text("total", Highlight.Best), "", "", "", HtmlCell.Number(plan.AdapterParameters, highlight: Highlight.Best), "" };
-        if (tt) total.AddRange(["", "", "", ""]);
+        total.AddRange(extra.Select(_ => (HtmlCell)""));
         table.AddRow([.. total]);
         if (plan.HeadParameters > 0)
         {
             var head = new List<HtmlCell> { "score (head)", "", "", "", HtmlCell.Number(plan.HeadParameters), "" };
-            if (tt) head.AddRange(["", "", "", ""]);
+            head.AddRange(extra.Select(_ => (HtmlCell)""));
             table.AddRow([.. head]);
         }
         return new HtmlOutput().Add(card.ToHtml()).Add(table.ToHtml()).ToString();

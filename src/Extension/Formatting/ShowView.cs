@@ -1,3 +1,4 @@
+using TtLora.Core.Adapters;
 using System.Globalization;
 using TtLora.Core.TensorTrains;
 using TtLora.Extension.Results;

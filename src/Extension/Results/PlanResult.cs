@@ -16,7 +16,7 @@ public sealed record PlanResult(string Adapter, AdapterPlan Plan) : ICommandResu
         s.AppendLine($"{Adapter}: {Plan.TrainableParameters:N0} trainable parameters ({Plan.TrainablePercent:0.####}% of {Plan.BaseParameters:N0})");
         foreach (var m in Plan.Modules)
         {
-            string shape = m.Shape is { } t ? $"  tt_shape {TtShape.Format(t.Modes)} (input {TtShape.Format(t.InputFactors)}, output {TtShape.Format(t.OutputFactors)}), ranks {TtShape.Format(t.Ranks)}" : $"  rank {m.Rank}";
+            string shape = m.Details is { } d ? "  " + string.Join(", ", d.Columns.Select(c => $"{c.Column} {c.Value}")) : $"  rank {m.Rank}";
             s.AppendLine($"  {m.Module,-12} {m.InFeatures,6} -> {m.OutFeatures,-6} {m.ParametersPerLayer,10:N0} x {m.Layers.Count,3} layers = {m.TotalParameters,12:N0}{shape}");
         }
         if (Plan.HeadParameters > 0) s.AppendLine($"  {"score",-12} head {Plan.HeadParameters,29:N0}");
@@ -32,8 +32,10 @@ public sealed record PlanResult(string Adapter, AdapterPlan Plan) : ICommandResu
         ["head_parameters"] = Plan.HeadParameters,
         ["base_parameters"] = Plan.BaseParameters,
         ["trainable_percent"] = Plan.TrainablePercent,
-        ["modules"] = new JsonArray(Plan.Modules.Select(m => (JsonNode?)new JsonObject
+        ["modules"] = new JsonArray(Plan.Modules.Select(m =>
         {
+            var row = new JsonObject
+            {
             ["module"] = m.Module,
             ["in_features"] = m.InFeatures,
             ["out_features"] = m.OutFeatures,
@@ -41,10 +43,10 @@ public sealed record PlanResult(string Adapter, AdapterPlan Plan) : ICommandResu
             ["parameters_per_layer"] = m.ParametersPerLayer,
             ["total_parameters"] = m.TotalParameters,
             ["rank"] = m.Rank,
-            ["tt_shape"] = m.Shape is { } t ? new JsonArray(t.Modes.Select(x => (JsonNode?)x).ToArray()) : null,
-            ["input_factors"] = m.Shape is { } i ? new JsonArray(i.InputFactors.Select(x => (JsonNode?)x).ToArray()) : null,
-            ["output_factors"] = m.Shape is { } o ? new JsonArray(o.OutputFactors.Select(x => (JsonNode?)x).ToArray()) : null,
-            ["tt_ranks"] = m.Shape is { } r ? new JsonArray(r.Ranks.Select(x => (JsonNode?)x).ToArray()) : null,
+            };
+            if (m.Details is { } details)
+                foreach (var (key, value) in details.ToJson()) row[key] = value?.DeepClone();
+            return (JsonNode?)row;
         }).ToArray()),
     };
 

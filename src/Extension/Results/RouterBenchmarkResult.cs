@@ -1,3 +1,4 @@
+using TtLora.Core.Benchmarks;
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Routing;

@@ -1,3 +1,4 @@
+using TtLora.Core.Adapters;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;

@@ -12,10 +12,9 @@ internal static class PlanVerb
     public static Command Build(CommandContext context)
     {
         var config = new Option<string?>("--config") { Description = "A model's config.json (or its folder); default: the session's model", HelpName = "FILE" };
-        var adapter = new Option<string>("--adapter") { Description = "Adapter kind", DefaultValueFactory = _ => "tt-lora", HelpName = "tt-lora|lora|bottleneck" };
-        adapter.AcceptOnlyFromAmong("tt-lora", "lora", "bottleneck");
+        var adapter = CommonOptions.AdapterKind("tt-lora");
         var targets = new Option<string>("--targets") { Description = "Modules to adapt, comma-separated (q_proj, v_proj, layers.*.mlp.down_proj, ...)", DefaultValueFactory = _ => "q_proj,v_proj", HelpName = "LIST" };
-        var rank = new Option<int?>("--rank") { Description = "TT rank (default 5) or LoRA rank (default 16)", HelpName = "R" };
+        var rank = new Option<int?>("--rank") { Description = "TT rank (default 5), LoRA rank (default 16) or bottleneck width (default hidden/16)", HelpName = "R" };
         var alpha = new Option<double?>("--alpha") { Description = "TT-LoRA multiplier or LoRA alpha", HelpName = "A" };
         var inputFactors = new Option<string[]>("--input-factors") { Description = "TT input factors per module, e.g. q_proj=16,8,4,4", AllowMultipleArgumentsPerToken = true, HelpName = "MODULE=F,F,..." };
         var outputFactors = new Option<string[]>("--output-factors") { Description = "TT output factors per module, e.g. v_proj=16,16,2", AllowMultipleArgumentsPerToken = true, HelpName = "MODULE=F,F,..." };
@@ -31,22 +30,13 @@ internal static class PlanVerb
             var layerList = parse.GetValue(layers) is string spec ? LayerRange.Parse(spec, model.NumHiddenLayers) : null;
             var targetList = CommonOptions.SplitList(parse.GetValue(targets));
             int headLabels = parse.GetValue(labels);
-            AdapterConfig adapterConfig = parse.GetValue(adapter) switch
+            var kind = AdapterKinds.Named(parse.GetValue(adapter)!);
+            var adapterConfig = kind.FromOptions(new AdapterOptions
             {
-                "tt-lora" => new TtLoraConfig
-                {
-                    R = parse.GetValue(rank) ?? 5, Alpha = parse.GetValue(alpha) ?? TtLoraAdapter.DefaultAlpha, TargetModules = targetList,
-                    LayersToTransform = layerList, InputFactors = ParseFactors(parse.GetValue(inputFactors), "--input-factors"),
-                    OutputFactors = ParseFactors(parse.GetValue(outputFactors), "--output-factors"),
-                    ModulesToSave = headLabels > 0 ? [AdapterConfig.HeadModule] : null,
-                },
-                "lora" => new LoraConfig
-                {
-                    R = parse.GetValue(rank) ?? 16, LoraAlpha = parse.GetValue(alpha) ?? 8, TargetModules = targetList, LayersToTransform = layerList,
-                    ModulesToSave = headLabels > 0 ? [AdapterConfig.HeadModule] : null,
-                },
-                _ => new BottleneckConfig { LayersToTransform = layerList, ModulesToSave = headLabels > 0 ? [AdapterConfig.HeadModule] : null },
-            };
+                Rank = parse.GetValue(rank), Alpha = parse.GetValue(alpha), Targets = kind.AttachesToLinear ? targetList : null, Layers = layerList,
+                SaveHead = headLabels > 0, InputFactors = ParseFactors(parse.GetValue(inputFactors), "--input-factors"),
+                OutputFactors = ParseFactors(parse.GetValue(outputFactors), "--output-factors"),
+            });
             adapterConfig.Validate("plan options");
             var plan = AdapterPlanner.Plan(model, adapterConfig, headLabels);
             context.Emit(new PlanResult(parse.GetValue(adapter)!, plan), parse.GetValue(json));

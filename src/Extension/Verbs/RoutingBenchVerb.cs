@@ -1,3 +1,4 @@
+using TtLora.Core.Benchmarks;
 using System.CommandLine;
 using TtLora.Core.Registry;
 using TtLora.Core.Routing;

@@ -1,3 +1,4 @@
+using TtLora.Core.Adapters;
 using System.CommandLine;
 using TtLora.Core.Registry;
 using TtLora.Extension.Results;

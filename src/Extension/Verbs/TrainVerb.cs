@@ -23,14 +23,13 @@ internal static class TrainVerb
         var labelColumn = new Option<string>("--label-column") { Description = "Label column of the files", DefaultValueFactory = _ => "label", HelpName = "COL" };
         var model = CommonOptions.Model();
         var registry = CommonOptions.Registry();
-        var adapter = new Option<string>("--adapter") { Description = "Adapter kind", DefaultValueFactory = _ => d.Adapter, HelpName = "tt-lora|lora|bottleneck" };
-        adapter.AcceptOnlyFromAmong(ExpertTrainingOptions.AdapterKinds);
-        var rank = new Option<int?>("--rank") { Description = "TT rank (default 5) or LoRA rank (default 16)", HelpName = "R" };
+        var adapter = CommonOptions.AdapterKind(d.Adapter);
+        var rank = new Option<int?>("--rank") { Description = "TT rank (default 5), LoRA rank (default 16) or bottleneck width (default hidden/16)", HelpName = "R" };
         var alpha = new Option<double?>("--alpha") { Description = "TT-LoRA multiplier (default 16) or LoRA alpha (default 8)", HelpName = "A" };
         var targets = new Option<string>("--targets") { Description = "Modules to adapt", DefaultValueFactory = _ => string.Join(",", d.Targets), HelpName = "LIST" };
         var layers = new Option<string?>("--layers") { Description = "Decoder layers to adapt, e.g. 2-3 (default: all); train above K for single-pass routing", HelpName = "SPEC" };
         var epochs = new Option<int>("--epochs") { Description = "Maximum epochs", DefaultValueFactory = _ => d.Epochs, HelpName = "N" };
-        var lr = new Option<double?>("--lr") { Description = "Learning rate (default 5e-3 TT-LoRA, 5e-4 LoRA, 1e-4 bottleneck)", HelpName = "X" };
+        var lr = new Option<double?>("--lr") { Description = $"Learning rate (default: {string.Join(", ", AdapterKinds.All.Select(k => $"{k.DefaultLearningRate:0.####} {k.Name}"))})", HelpName = "X" };
         var batch = new Option<int>("--batch-size") { Description = "Examples per step", DefaultValueFactory = _ => d.BatchSize, HelpName = "N" };
         var accumulation = new Option<int>("--grad-accum") { Description = "Gradient accumulation steps", DefaultValueFactory = _ => d.GradientAccumulation, HelpName = "N" };
         var patience = new Option<int>("--patience") { Description = "Epochs without validation-loss improvement before stopping", DefaultValueFactory = _ => d.Patience, HelpName = "N" };

@@ -1,3 +1,4 @@
+using TtLora.Core.Benchmarks;
 using TtLora.Core.Adapters;
 
 namespace TtLora.Core.Tests.Adapters;

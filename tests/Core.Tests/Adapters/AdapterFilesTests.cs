@@ -339,7 +339,7 @@ public class AdapterFilesTests
         using var dir = SavedTt(out var config);
         using var model = AdapterTestModels.Classifier();
         var weights = dir["adapter_model.safetensors"];
-        using (var checkpoint = AdapterFiles.Load(dir.Path))
+        using (var checkpoint = RawTensors.Read(weights))
         {
             var kept = checkpoint.Tensors.Where(kv => !kv.Key.EndsWith("layers.1.self_attn.q_proj.tt_cores.0")).ToList();
             SafeTensorsWriter.Write(weights, kept.Select(kv => (kv.Key, kv.Value)));
@@ -347,7 +347,7 @@ public class AdapterFilesTests
         var error = Assert.Throws<TtLoraException>(() => AdapterFiles.LoadInto(dir.Path, model));
         Assert.Contains("missing tensor \"base_model.model.model.layers.1.self_attn.q_proj.tt_cores.0\"", error.Message);
 
-        using (var checkpoint = AdapterFiles.Load(dir.Path))
+        using (var checkpoint = RawTensors.Read(weights))
         {
             var more = checkpoint.Tensors.Select(kv => (kv.Key, kv.Value)).Append(("base_model.model.model.layers.1.self_attn.q_proj.tt_cores.0", torch.zeros(1, 4, 2)))
                 .Append(("base_model.model.model.layers.0.self_attn.k_proj.tt_cores.0", torch.zeros(1, 4, 2))).ToList();
@@ -358,7 +358,7 @@ public class AdapterFilesTests
         Assert.Contains("layers.0.self_attn.k_proj.tt_cores.0", error.Message);
 
         using var twoLabels = AdapterTestModels.Classifier(labels: 2);
-        using (var checkpoint = AdapterFiles.Load(dir.Path))
+        using (var checkpoint = RawTensors.Read(weights))
         {
             var fixedUp = checkpoint.Tensors.Where(kv => !kv.Key.Contains("k_proj")).Select(kv => (kv.Key, kv.Value)).ToList();
             SafeTensorsWriter.Write(weights, fixedUp);

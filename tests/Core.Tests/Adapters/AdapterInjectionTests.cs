@@ -134,7 +134,7 @@ public class AdapterInjectionTests
         var injector = new AdapterInjector(model);
         Assert.Contains("bottleneck adapters attach to the feed-forward block",
             Assert.Throws<TtLoraException>(() => injector.Inject(new BottleneckConfig { TargetModules = ["q_proj"] })).Message);
-        Assert.Contains("Lora adapters attach to Linear layers",
+        Assert.Contains("lora adapters attach to Linear layers",
             Assert.Throws<TtLoraException>(() => injector.Inject(new LoraConfig { TargetModules = ["mlp"] })).Message);
     }
 

@@ -26,8 +26,8 @@ public class AdapterPlannerTests
         Assert.Equal(33_920, plan.TrainableParameters);
         var q = plan.Modules.Single(m => m.Module == "q_proj");
         var v = plan.Modules.Single(m => m.Module == "v_proj");
-        Assert.Equal([16, 8, 4, 4, 4, 4, 8, 16], q.Shape!.Modes);
-        Assert.Equal([16, 16, 4, 2, 2, 16, 16], v.Shape!.Modes);
+        Assert.Equal([16, 8, 4, 4, 4, 4, 8, 16], ((TtPlanDetails)q.Details!).Shape.Modes);
+        Assert.Equal([16, 16, 4, 2, 2, 16, 16], ((TtPlanDetails)v.Details!).Shape.Modes);
         Assert.Equal(960, q.ParametersPerLayer);
         Assert.Equal(1_160, v.ParametersPerLayer);
         Assert.Equal(16, q.Layers.Count);

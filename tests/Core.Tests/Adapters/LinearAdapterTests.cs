@@ -40,7 +40,7 @@ public class LinearAdapterTests
         {
             using var noGrad = torch.no_grad();
             using var y = adapter.call(x);
-            using var dense = adapter.DenseDelta();
+            using var dense = ((IMergeableAdapter)adapter).DenseDelta();
             using var viaDense = x.matmul(dense.t());
             var (a, b) = ((ILowRankAdapter)adapter).LowRankFactors();
             using var viaFactors = x.matmul(a).matmul(b);

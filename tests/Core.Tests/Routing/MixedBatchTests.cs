@@ -80,7 +80,7 @@ public sealed class MixedBatchTests(RoutingFixture fixture)
             using var expert = ExpertModel.Load(fixture.Registry, name, fixture.BaseDir);
             foreach (var module in new AdapterInjector(expert.Model).AdaptedModules.OfType<AdaptedLinear>())
             {
-                var delta = ((LinearAdapter)module.GetAdapter(module.ActiveAdapter!)).DenseDelta().detach().div(experts.Count);
+                var delta = ((IMergeableAdapter)module.GetAdapter(module.ActiveAdapter!)).DenseDelta().detach().div(experts.Count);
                 deltas[module.Path] = deltas.TryGetValue(module.Path, out var sum) ? sum.add(delta) : delta;
             }
         }

@@ -1,3 +1,4 @@
+using TtLora.Core.Benchmarks;
 using Microsoft.DotNet.Interactive.Formatting;
 using TtLora.Extension.Display;
 using TtLora.Extension.Formatting;

@@ -1,3 +1,4 @@
+using TtLora.Core.Benchmarks;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
