@@ -56,6 +56,8 @@ public sealed class AdapterInjector
     {
         config.Validate("adapter config");
         var targets = AdapterTargets.Select(Config, config);
+        // Sizes are checked for every site before the first tensor is allocated.
+        foreach (var (site, target) in targets) config.ParameterCount(site, target);
         var adapters = new List<Adapter>(targets.Count);
         try
         {
