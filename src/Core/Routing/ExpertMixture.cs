@@ -6,10 +6,11 @@ using static TorchSharp.torch;
 namespace TtLora.Core.Routing;
 
 /// <summary>
-/// Several frozen experts on one copy of their base model, applied per row inside one forward pass. Every adapted
-/// Linear holds all experts' low-rank factors stacked (TT-LoRA: A and B from its cores; LoRA: A = lora_A^T,
-/// B = lora_B^T · scaling; zero-padded to a common rank) and each row gathers its own pair for a batched matmul;
-/// bottleneck experts are gathered the same way. Heads are stacked too (zero-padded to the largest label count), so
+/// Several frozen experts on one copy of their base model, applied per row inside one forward pass. Each expert's
+/// folder is read by <see cref="AdapterReader"/>, and each adapted site collects the experts' adapters in the
+/// <see cref="MixtureStack"/> their kind gives: low-rank kinds stack their factors (TT-LoRA: A and B from its cores;
+/// LoRA: A = lora_A^T, B = lora_B^T · scaling; zero-padded to a common rank) and each row gathers its own pair for a
+/// batched matmul; bottleneck and parallel experts are gathered the same way. Heads are stacked too (zero-padded to the largest label count), so
 /// each row is scored by its own expert's head and answers in that expert's label space.
 /// </summary>
 /// <remarks>

@@ -110,8 +110,8 @@ public static class ShowView
 
     static void AppendBottleneck(HtmlOutput output, BottleneckModuleDetails m)
     {
-        output.AddHeading($"{m.Module}: bottleneck adapter, layers {LayerRanges.Describe(m.Layers)}");
-        output.Add(new KeyValueCard($"{m.Module} bottleneck")
+        output.AddHeading($"{m.Module}: {m.Kind} adapter {m.PlacementDescription}, layers {LayerRanges.Describe(m.Layers)}");
+        output.Add(new KeyValueCard($"{m.Module} {m.Kind}")
             .Add("adapter_down", $"{Dims([m.BottleneckSize, m.HiddenSize])} + bias [{m.BottleneckSize}]")
             .Add("activation", m.NonLinearity)
             .Add("adapter_up", $"{Dims([m.HiddenSize, m.BottleneckSize])} + bias [{m.HiddenSize}]")

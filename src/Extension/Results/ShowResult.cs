@@ -67,7 +67,7 @@ public sealed record ShowResult(ExpertManifest Manifest, string Folder, AdapterD
 
     static void AppendBottleneck(StringBuilder s, BottleneckModuleDetails m)
     {
-        s.AppendLine($"{m.Module}  bottleneck adapter on the feed-forward output, layers {LayerRanges.Describe(m.Layers)}");
+        s.AppendLine($"{m.Module}  {m.Kind} adapter {m.PlacementDescription}, layers {LayerRanges.Describe(m.Layers)}");
         s.AppendLine($"  adapter_down [{m.BottleneckSize},{m.HiddenSize}] + bias, {m.NonLinearity}, adapter_up [{m.HiddenSize},{m.BottleneckSize}] + bias");
         s.AppendLine($"  parameters {m.ParametersPerLayer:N0} per layer x {m.Layers.Count} = {m.TotalParameters:N0}");
     }

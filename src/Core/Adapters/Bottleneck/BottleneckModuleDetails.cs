@@ -8,6 +8,9 @@ namespace TtLora.Core.Adapters;
 public sealed record BottleneckModuleDetails(string Module, IReadOnlyList<int> Layers, int HiddenSize, int BottleneckSize, string NonLinearity, string Kind = "bottleneck")
     : ModuleDetails(Module, Layers, BottleneckAdapter.CountParameters(HiddenSize, BottleneckSize))
 {
+    /// <summary>Where the adapter sits, in words.</summary>
+    public string PlacementDescription => Kind == ParallelKind.Instance.Name ? "beside the feed-forward block, reading its input" : "on the feed-forward output";
+
     public override JsonObject ToJson()
     {
         var json = CommonJson(Kind);
