@@ -63,7 +63,7 @@ public record BottleneckConfig : AdapterConfig
         BottleneckAdapter.FileShapes(site.OutFeatures, SizeFor(site.OutFeatures));
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> ParameterNames(string moduleName, string target) => [.. BottleneckAdapter.FileShapes(1, 1).Select(p => p.Name)];
+    public override IReadOnlyList<string> ParameterNames(string moduleName, int layer, string target) => [.. BottleneckAdapter.FileShapes(1, 1).Select(p => p.Name)];
 
     /// <inheritdoc/>
     public override Adapter CreateAdapter(AdapterSite site, string target, long? seed, ScalarType dtype, Device? device) =>

@@ -23,9 +23,11 @@ public abstract class Adapter : nn.Module<Tensor, Tensor>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>
-    /// The parameters under the names adapter files use, relative to the adapted module
-    /// (e.g. <c>lora_A.weight</c>, <c>tt_cores.0</c>). By default the module's own parameter names.
+    /// The values files store, under the names they use relative to the adapted module (e.g. <c>lora_A.weight</c>,
+    /// <c>tt_cores.0</c>), in file order: the parameters themselves or views of them (an adapter that stacks its
+    /// experts in one parameter stores one tensor per expert). Loading copies into them. By default the module's own
+    /// parameters and names.
     /// </summary>
-    public virtual IReadOnlyList<(string Name, Parameter Value)> FileParameters() =>
-        named_parameters().Select(p => (p.name, p.parameter)).ToArray();
+    public virtual IReadOnlyList<(string Name, Tensor Value)> FileParameters() =>
+        named_parameters().Select(p => (p.name, (Tensor)p.parameter)).ToArray();
 }

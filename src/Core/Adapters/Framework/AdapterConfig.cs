@@ -80,7 +80,7 @@ public abstract record AdapterConfig
     /// The names <see cref="ParameterShapes"/> gives for a module of this name, known from the config alone (used when
     /// an adapter folder is read without its base model).
     /// </summary>
-    public abstract IReadOnlyList<string> ParameterNames(string moduleName, string target);
+    public abstract IReadOnlyList<string> ParameterNames(string moduleName, int layer, string target);
 
     /// <summary>
     /// Trainable values of the adapter at one site. Refuses (before anything is allocated) an adapter larger than
@@ -121,6 +121,12 @@ public abstract record AdapterConfig
 
     /// <summary>Kind-specific columns of a plan row (e.g. TT shapes), or null.</summary>
     public virtual PlanDetails? PlanDetails(AdapterSite site, string target) => null;
+
+    /// <summary>
+    /// The config completed for a model (e.g. a per-layer expert allocation given as groups becomes one count per layer);
+    /// injection, planning and reading call it before selecting sites. By default nothing depends on the model.
+    /// </summary>
+    public virtual AdapterConfig ResolveFor(Models.LlamaConfig model) => this;
 
     /// <summary>The model's hidden size the adapter was made for, when the config records it (checked on load).</summary>
     public virtual int? TrainedHiddenSize => null;

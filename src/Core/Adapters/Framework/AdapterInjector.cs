@@ -54,6 +54,7 @@ public sealed class AdapterInjector
     /// <param name="seed">Seed for the adapters' initialisation (each module gets seed + its index); null uses torch's global generator.</param>
     public AdapterAttachment Inject(AdapterConfig config, string adapterName = "default", long? seed = null)
     {
+        config = config.ResolveFor(Config);
         config.Validate("adapter config");
         var targets = AdapterTargets.Select(Config, config);
         // Sizes are checked for every site before the first tensor is allocated.

@@ -10,6 +10,7 @@ public static class AdapterKinds
         LoraKind.Instance,
         BottleneckKind.Instance,
         ParallelKind.Instance,
+        MolaKind.Instance,
     ];
 
     /// <summary>The names users type, for option validation and help.</summary>

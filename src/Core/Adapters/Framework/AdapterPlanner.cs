@@ -14,6 +14,7 @@ public static class AdapterPlanner
     /// <param name="numLabels">Classification labels: counts the head when the config trains it; 0 plans a causal LM.</param>
     public static AdapterPlan Plan(LlamaConfig model, AdapterConfig config, int numLabels = 0)
     {
+        config = config.ResolveFor(model);
         config.Validate("adapter config");
         var targets = AdapterTargets.Select(model, config);
         var rows = targets

@@ -51,6 +51,14 @@ public static partial class AdapterReader
     static List<AdapterSiteTensors> SitesOnModel(AdapterConfig config, LlamaConfig model, Dictionary<string, Tensor> tensors, string configPath, string weightsPath)
     {
         int hidden = model.HiddenSize;
+        try
+        {
+            config = config.ResolveFor(model);
+        }
+        catch (TtLoraException e)
+        {
+            throw TtLoraException.InFile(configPath, e.Message);
+        }
         if (config.TrainedHiddenSize is int trained && trained != hidden)
             throw TtLoraException.InFile(configPath, $"the adapter was trained for hidden size {trained} but the model has {hidden}");
         IReadOnlyList<AdapterTarget> targets;
@@ -111,7 +119,7 @@ public static partial class AdapterReader
             IReadOnlyList<string> names;
             try
             {
-                names = config.ParameterNames(name, target);
+                names = config.ParameterNames(name, layer, target);
             }
             catch (TtLoraException e)
             {

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace TtLora.Core.Adapters;
 
 /// <summary>Typed reads of an adapter config's JSON fields; errors name the file and the field.</summary>
-internal sealed class JsonFields(JsonObject json, string source)
+internal sealed class JsonFields(JsonObject json, string source, string prefix = "")
 {
     public string Source => source;
 
@@ -93,7 +93,16 @@ internal sealed class JsonFields(JsonObject json, string source)
         return result;
     }
 
-    public TtLoraException Error(string field, string problem) => TtLoraException.InFile(source, $"field \"{field}\" {problem}");
+    /// <summary>A nested object's fields (errors name them as <c>outer.inner</c>), or null when absent.</summary>
+    public JsonFields? Object(string field)
+    {
+        var node = json[field];
+        if (node is null) return null;
+        if (node is not JsonObject inner) throw Wrong(field, "an object", node);
+        return new JsonFields(inner, source, prefix + field + ".");
+    }
+
+    public TtLoraException Error(string field, string problem) => TtLoraException.InFile(source, $"field \"{prefix}{field}\" {problem}");
 
     private int AsInt(JsonNode? item, string field, JsonNode whole) =>
         item is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out double x) && x == Math.Floor(x) && Math.Abs(x) <= int.MaxValue
@@ -101,5 +110,5 @@ internal sealed class JsonFields(JsonObject json, string source)
             : throw Wrong(field, "a whole number or a list of whole numbers", whole);
 
     private TtLoraException Wrong(string field, string expected, JsonNode node) =>
-        TtLoraException.InFile(source, $"field \"{field}\" must be {expected}, got {node.ToJsonString()}");
+        TtLoraException.InFile(source, $"field \"{prefix}{field}\" must be {expected}, got {node.ToJsonString()}");
 }

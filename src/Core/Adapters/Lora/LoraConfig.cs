@@ -67,7 +67,7 @@ public sealed record LoraConfig : AdapterConfig
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> ParameterNames(string moduleName, string target) => ["lora_A.weight", "lora_B.weight"];
+    public override IReadOnlyList<string> ParameterNames(string moduleName, int layer, string target) => ["lora_A.weight", "lora_B.weight"];
 
     /// <inheritdoc/>
     public override int PlanRank(AdapterSite site, string target) => RankFor(site.Path);

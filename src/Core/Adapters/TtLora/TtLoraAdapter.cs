@@ -95,6 +95,6 @@ public sealed class TtLoraAdapter : LinearAdapter, ILowRankAdapter, IMergeableAd
     }
 
     /// <summary>Files store the cores as <c>tt_cores.K</c> directly under the adapted module.</summary>
-    public override IReadOnlyList<(string Name, Parameter Value)> FileParameters() =>
-        tensor_train.Cores.Select((core, k) => (TtLoraConfig.CoreName(k), core)).ToArray();
+    public override IReadOnlyList<(string Name, Tensor Value)> FileParameters() =>
+        tensor_train.Cores.Select((core, k) => (TtLoraConfig.CoreName(k), (Tensor)core)).ToArray();
 }

@@ -102,7 +102,7 @@ public sealed record TtLoraConfig : AdapterConfig
     }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> ParameterNames(string moduleName, string target) =>
+    public override IReadOnlyList<string> ParameterNames(string moduleName, int layer, string target) =>
         [.. Enumerable.Range(0, ExplicitShape(moduleName, target).CoreCount).Select(CoreName)];
 
     /// <summary>The file name of core k under its module.</summary>
