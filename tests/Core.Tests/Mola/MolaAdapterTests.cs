@@ -139,4 +139,28 @@ public class MolaAdapterTests
                 }
             }
     }
+
+    [Fact]
+    public void TheRedundancyViewMatchesDenseUpdates()
+    {
+        var g = new torch.Generator(21);
+        var a0 = torch.randn(Rank, In, generator: g); var b0 = torch.randn(Out, Rank, generator: g);
+        var a2 = torch.randn(Rank, In, generator: g); var b2 = torch.randn(Out, Rank, generator: g);
+        var tensors = new Dictionary<string, Tensor>
+        {
+            ["lora_A_0.weight"] = a0, ["lora_B_0.weight"] = b0,
+            ["lora_A_1.weight"] = a0, ["lora_B_1.weight"] = b0.neg(),
+            ["lora_A_2.weight"] = a2, ["lora_B_2.weight"] = b2,
+        };
+        var layer = MolaModuleDetails.Layer(0, tensors, experts: 3, topK: 2, scaling: 2.0);
+        using var dense0 = b0.matmul(a0).mul(2.0);
+        using var dense2 = b2.matmul(a2).mul(2.0);
+        Assert.Equal(dense0.norm().item<float>(), layer.UpdateNorms[0], 4);
+        Assert.Equal(dense2.norm().item<float>(), layer.UpdateNorms[2], 4);
+        Assert.Equal(-1.0, layer.Similarity[0, 1], 5);
+        Assert.Equal(1.0, layer.Similarity[2, 2], 5);
+        double cosine = dense0.mul(dense2).sum().item<float>() / (dense0.norm().item<float>() * dense2.norm().item<float>());
+        Assert.Equal(cosine, layer.Similarity[0, 2], 4);
+        Assert.Equal((-1.0 + cosine - cosine) / 3, layer.MeanPairwiseCosine, 4);
+    }
 }

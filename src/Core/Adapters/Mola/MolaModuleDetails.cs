@@ -20,7 +20,7 @@ public sealed record MolaModuleDetails(string Module, IReadOnlyList<int> Layers,
         var b = torch.stack([.. Enumerable.Range(0, experts).Select(e => tensors[$"lora_B_{e}.weight"].to(ScalarType.Float64))]);   // [E, out, r]
         // <B_i A_i, B_j A_j>_F = sum((B_iᵀ B_j) ⊙ (A_i A_jᵀ)): r x r products, never the dense out x in updates.
         var bb = torch.einsum("ior,jos->ijrs", b, b);
-        var aa = torch.einsum("ori,jsi->ijrs", a, a);
+        var aa = torch.einsum("irn,jsn->ijrs", a, a);
         var gram = bb.mul(aa).sum([2, 3]).mul(scaling * scaling);                                                            // [E, E]
         var norms = gram.diagonal().clamp_min(0).sqrt();
         var cosine = gram.div(norms.unsqueeze(1).mul(norms.unsqueeze(0)).clamp_min(1e-30));
