@@ -15,6 +15,9 @@ namespace TtLora.Core.Training;
 /// </summary>
 public sealed class ClassifierTrainingLoop
 {
+    /// <summary>Called before each training forward with the batch's attention mask <c>[B, S]</c> (e.g. so routers can count real tokens).</summary>
+    public Action<Tensor>? BeforeForward { get; init; }
+
     /// <summary>Extra loss terms after each training forward (null: none); the result is added to the cross-entropy.</summary>
     public Func<Tensor?>? AuxiliaryLoss { get; init; }
 
@@ -62,6 +65,7 @@ public sealed class ClassifierTrainingLoop
                     using (var scope = NewDisposeScope())
                     {
                         var (ids, mask, labels, batchTokens) = train.Batch(chunk, device);
+                        BeforeForward?.Invoke(mask);
                         var logits = model.Forward(ids, mask);
                         var loss = nn.functional.cross_entropy(logits.to(ScalarType.Float32), labels);
                         var total = AuxiliaryLoss?.Invoke() is { } auxiliary ? loss.add(auxiliary) : loss;

@@ -18,7 +18,17 @@ namespace TtLora.Core.Training;
 public static class ExpertTrainer
 {
     public static ExpertManifest Train(string baseModelDir, TaskSplits data, ExpertRegistry registry, string name,
-        ExpertTrainingOptions options, Device? device = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+        ExpertTrainingOptions options, Device? device = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
+        Train(baseModelDir, data, registry, name, options, options.AdapterConfig(), _ => new ClassifierTrainingLoop(), device, progress, cancellation);
+
+    /// <summary>
+    /// Trains an adapter of any kind: <paramref name="adapter"/> is its config (one that <paramref name="options"/>' kind
+    /// alone cannot express, e.g. a MoLA allocation) and <paramref name="loop"/> makes the training loop from the attached
+    /// adapters, so a method adds its auxiliary losses and statistics without another copy of the loop.
+    /// </summary>
+    public static ExpertManifest Train(string baseModelDir, TaskSplits data, ExpertRegistry registry, string name,
+        ExpertTrainingOptions options, AdapterConfig adapter, Func<AdapterInjector, ClassifierTrainingLoop> loop,
+        Device? device = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         options.Validate();
         ExpertRegistry.ValidateName(name);
@@ -33,7 +43,7 @@ public static class ExpertTrainer
         using var model = LlamaCheckpoint.LoadClassifier(baseModelDir, numLabels, device, seed: options.Seed);
         int pad = model.Config.PadTokenId ?? model.Config.EosTokenId
             ?? throw TtLoraException.InFile(baseModelDir, "config.json has neither pad_token_id nor eos_token_id; classification pooling needs one");
-        var config = options.AdapterConfig();
+        var config = adapter.ResolveFor(model.Config);
         var injector = new AdapterInjector(model);
         var attachment = injector.Inject(config, seed: options.Seed);
         injector.Freeze(attachment.AdapterName, options.TrainHead);
@@ -44,7 +54,7 @@ public static class ExpertTrainer
         var validBatches = new ClassificationBatcher(tokenizer, data.Validation, options.MaxLength, pad);
         var testBatches = data.Test.Count > 0 ? new ClassificationBatcher(tokenizer, data.Test, options.MaxLength, pad) : null;
 
-        var outcome = new ClassifierTrainingLoop().Run(model, injector.TrainableParameters(), options, trainBatches, validBatches, device, progress, cancellation);
+        var outcome = loop(injector).Run(model, injector.TrainableParameters(), options, trainBatches, validBatches, device, progress, cancellation);
         cancellation.ThrowIfCancellationRequested();
         double testAccuracy = testBatches is null ? double.NaN : Evaluate(model, testBatches, options.BatchSize, device, cancellation).Accuracy;
         double majority = MajorityBaseline(data.Train, data.Test);
@@ -55,7 +65,7 @@ public static class ExpertTrainer
             Task = data.Task.Name,
             TaskDescription = data.Task.Description,
             Labels = data.Task.LabelNames,
-            AdapterKind = options.Adapter,
+            AdapterKind = config.Kind.Name,
             AdapterShape = plan.Describe(),
             TrainableParameters = attachment.AdapterParameters + (options.TrainHead ? model.Score.weight!.numel() : 0),
             ValidationAccuracy = outcome.BestAccuracy,

@@ -8,6 +8,7 @@ public sealed class ExpertTrainerTests(TinyBaseFixture fixture) : IClassFixture<
     [Theory]
     [InlineData("tt-lora", 5e-3)]
     [InlineData("lora", 5e-3)]
+    [InlineData("parallel", 5e-3)]
     public void ExpertBeatsTheMajorityBaselineAndLandsInTheRegistry(string kind, double lr)
     {
         var registry = new ExpertRegistry(fixture.Folder.Sub("registry-" + kind));
