@@ -47,7 +47,8 @@ public sealed class PlotlyFigure : IRichDisplay
     public int TraceCount => _data.Count;
 
     /// <summary>The height the HTML fragment reserves: the layout's height, or <see cref="DefaultHeight"/>.</summary>
-    public int Height => _layout["height"] is JsonValue h && h.TryGetValue(out double px) && px > 0 ? (int)px : DefaultHeight;
+    public int Height => _layout["height"] is JsonValue h && h.GetValueKind() == JsonValueKind.Number
+        && double.Parse(h.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) is var px && px > 0 ? (int)px : DefaultHeight;
 
     /// <summary>A fresh <c>{"data": [...], "layout": {...}}</c> object, as the plotly mime renderer expects.</summary>
     public JsonObject ToJson() => new() { ["data"] = _data.DeepClone(), ["layout"] = _layout.DeepClone() };
