@@ -93,11 +93,14 @@ public sealed class PlotlyFigure : IRichDisplay
         string id = "ttl-plot-" + Guid.NewGuid().ToString("N");
         // The encoder escapes <, > and & inside JSON strings, so a title like "</script>" cannot end the element.
         string figure = ToJson().ToJsonString(ScriptSafeJson);
+        // The library may arrive after the chart: a saved notebook can show an output updated in place (a training run's
+        // final chart) above the output that carried plotly.js. So the chart waits for it, for up to ten seconds.
         return $"<div id=\"{id}\" class=\"ttl-plot\" style=\"width:100%;min-width:320px;height:{Height}px\"></div>"
             + "<script type=\"text/javascript\">(function(){"
-            + $"var el=document.getElementById('{id}');var fig={figure};"
-            + "if(typeof window.Plotly==='undefined'){el.textContent='plotly.js is not loaded; showing nothing.';return;}"
-            + "window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});"
+            + $"var el=document.getElementById('{id}');var fig={figure};var waited=0;"
+            + "function draw(){if(typeof window.Plotly!=='undefined'){window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});return;}"
+            + "if(waited>=10000){el.textContent='plotly.js is not loaded; showing nothing.';return;}waited+=100;setTimeout(draw,100);}"
+            + "draw();"
             + "})();</script>";
     }
 
