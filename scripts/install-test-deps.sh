@@ -4,7 +4,8 @@
 #   - Jupyter's client libraries for it (jupyter_client with pyzmq, nbclient, nbformat): the kernel tests drive
 #     `ttlora kernel` and run notebooks through them; nbconvert turns the executed guided notebooks into HTML;
 #   - Node.js and npm (Hugging Face's own JS tokenizers are the reference for ours);
-#   - Chromium (headless, to check that notebook charts render offline).
+#   - Chromium (headless, to check that notebook charts render offline);
+#   - Jupyter Notebook 6, the classic notebook server (a real front end the browser test drives).
 # Safe to run repeatedly; installs only what is missing. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -17,9 +18,10 @@ if ! /usr/bin/python3 -c 'import nbconvert' >/dev/null 2>&1; then need+=(jupyter
 if ! command -v node >/dev/null 2>&1; then need+=(nodejs); fi
 if ! command -v npm >/dev/null 2>&1; then need+=(npm); fi
 if ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
+if ! command -v jupyter-notebook >/dev/null 2>&1; then need+=(jupyter-notebook); fi
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test dependencies: all present (python3-numpy, python3-jupyter-client, python3-nbclient, python3-nbformat, jupyter-nbconvert, node, npm, chromium)"
+  echo "test dependencies: all present (python3-numpy, python3-jupyter-client, python3-nbclient, python3-nbformat, jupyter-nbconvert, node, npm, chromium, jupyter-notebook)"
   exit 0
 fi
 

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace TtLora.Extension.Tests;
 
-public sealed class RoutingCommandTests(RoutingCommandFixture fixture) : IClassFixture<RoutingCommandFixture>
+[Collection(RoutingCollection.Name)]
+public sealed class RoutingCommandTests(RoutingCommandFixture fixture)
 {
     string[] Common => ["--registry", fixture.Registry];
 

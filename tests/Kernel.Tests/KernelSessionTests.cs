@@ -56,7 +56,7 @@ public class KernelSessionTests(KernelSession session, ITestOutputHelper log) : 
         var (type, content) = Assert.Single(session.Outputs("help"));
         Assert.Equal("display_data", type);
         foreach (var verb in new[] { "generate", "tokenize", "model", "demo", "use", "help" }) Assert.Contains(verb, Text(content));
-        Assert.StartsWith("<pre>", (string)content["data"]!["text/html"]!);
+        Assert.Contains("<pre>", (string)content["data"]!["text/html"]!);
 
         var verbHelp = Text(Assert.Single(session.Outputs("help_verb")).Content);
         Assert.Contains("ttlora model info [options]", verbHelp);

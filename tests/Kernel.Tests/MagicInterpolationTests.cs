@@ -14,6 +14,7 @@ public class MagicInterpolationTests
         ["folder"] = "my models/base",
         ["steps"] = 100,
         ["empty"] = null,
+        ["setup"] = new { BaseModel = "work/quick/base", Epochs = 2, Tasks = new[] { "spam", "grain" }, Nothing = (string?)null },
     };
 
     static readonly MagicVariables Variables =
@@ -32,8 +33,19 @@ public class MagicInterpolationTests
 
     [Fact]
     public void DoubledBracesAreLiteralAndNonIdentifiersStayAsWritten() =>
-        Assert.Equal(new[] { "x", "{task}", "{a b}", "{1x}", "{}", "}", "{x.y}", "{task" },
-            Parse("#!tt-lora x {{task}} \"{a b}\" {1x} {} } {x.y} {task"));
+        Assert.Equal(new[] { "x", "{task}", "{a b}", "{1x}", "{}", "}", "{x..y}", "{.x}", "{task" },
+            Parse("#!tt-lora x {{task}} \"{a b}\" {1x} {} } {x..y} {.x} {task"));
+
+    [Fact]
+    public void APropertyOfAVariableIsReachedByItsPath()
+    {
+        Assert.Equal(new[] { "train", "--model", "work/quick/base", "--epochs", "2", "--tasks", "spam,grain" },
+            Parse("#!tt-lora train --model {setup.BaseModel} --epochs {setup.Epochs} --tasks {setup.Tasks}"));
+        Assert.Equal("#!tt-lora: {setup.Steps}: setup has no public property Steps",
+            Assert.Throws<TtLoraException>(() => Parse("#!tt-lora train --steps {setup.Steps}")).Message);
+        Assert.Equal("#!tt-lora: {setup.Nothing.Length}: setup.Nothing is null",
+            Assert.Throws<TtLoraException>(() => Parse("#!tt-lora train --x {setup.Nothing.Length}")).Message);
+    }
 
     [Fact]
     public void WithoutVariablesBracesStayAsWritten() =>
@@ -80,7 +92,7 @@ public class MagicInterpolationTests
     public void ACellsVariableReachesTheVerbOnTheSameAndLaterLines()
     {
         CellOutput? current = null;
-        var csharp = new CSharpSession(new KernelGlobals(() => current));
+        var csharp = new CSharpSession(new KernelGlobals(() => current, (_, _, _) => null));
         var progress = new LiveProgress();
         var context = new CommandContext { Progress = progress.Report };
         var runner = new CellRunner(csharp, new MagicRunner(context, progress, new MagicVariables(csharp.Variable)));

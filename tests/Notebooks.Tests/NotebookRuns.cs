@@ -61,6 +61,12 @@ public sealed class NotebookRuns : IDisposable
         }
     }
 
+    /// <summary>The working folder the notebooks shared (base model, experts, routers of the quick configuration).</summary>
+    public string WorkFolder => folder["work"];
+
+    /// <summary>The prefix the kernelspec was installed into (its <c>share/jupyter</c> goes on <c>JUPYTER_PATH</c>).</summary>
+    public string KernelPrefix => folder["prefix"];
+
     /// <summary>The PNG of <see cref="ScreenshotNotebook"/> in the artifacts folder; null when it could not be rendered.</summary>
     public string? Screenshot { get; }
 

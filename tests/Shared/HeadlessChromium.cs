@@ -15,6 +15,9 @@ public static class HeadlessChromium
                 .SelectMany(dir => new[] { Path.Combine(dir, "chromium"), Path.Combine(dir, "chromium-browser") }))
             .FirstOrDefault(path => !string.IsNullOrEmpty(path) && File.Exists(path)));
 
+    /// <summary>The Chromium executable; fails the test with installation advice when there is none.</summary>
+    public static string Executable => Program;
+
     static string Program => Found.Value ?? throw new InvalidOperationException(
         $"The rendering tests open pages in headless Chromium; install it with 'apt-get install -y chromium' " +
         $"(scripts/install-test-deps.sh does it) or set {OverrideVariable} to its executable.");

@@ -4,9 +4,10 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Display;
 
 /// <summary>
-/// Turns any value into a Jupyter-style mime bundle: always <c>text/plain</c>; <c>text/html</c> from the formatters
-/// registered with Microsoft.DotNet.Interactive.Formatting; plus whatever an <see cref="IRichDisplay"/> adds
-/// (its renderings win over the formatters'). Plotly.NET charts display as <see cref="PlotlyFigure"/>s.
+/// Turns any value into a Jupyter-style mime bundle. A verb's result (<see cref="ICommandResult"/>) gives its own
+/// <c>text/plain</c>, <c>text/html</c> and, when charted, <c>application/vnd.plotly.v1+json</c>; an
+/// <see cref="IRichDisplay"/> (charts, live progress) adds its renderings; any other value is formatted by
+/// Microsoft.DotNet.Interactive.Formatting. Plotly.NET charts display as <see cref="PlotlyFigure"/>s.
 /// </summary>
 public static class MimeBundles
 {
@@ -17,12 +18,17 @@ public static class MimeBundles
     public static IReadOnlyDictionary<string, object> For(object? value)
     {
         TtLoraFormatters.Register();
+        if (value is ICommandResult result)
+        {
+            var own = new Dictionary<string, object> { [PlainText] = result.ToText(), [Html] = result.ToHtml() };
+            if (result.Figure is { } figure) own[PlotlyJson] = figure.ToJson();
+            return own;
+        }
         var bundle = new Dictionary<string, object>
         {
             [PlainText] = value switch
             {
                 null => "null",
-                ICommandResult result => result.ToText(),
                 string s => s,
                 _ => Formatter.ToDisplayString(value, PlainText),
             },

@@ -25,7 +25,7 @@ internal static class HtmlStyles
         .ttl .ttl-card .ttl-card-title{font-weight:600;margin-bottom:.3em}
         .ttl .ttl-card table{border-collapse:collapse}
         .ttl .ttl-card th{text-align:left;font-weight:500;opacity:.75;padding:.1em 1.2em .1em 0;vertical-align:top}
-        .ttl .ttl-card td{padding:.1em 0;vertical-align:top}
+        .ttl .ttl-card td{padding:.1em 0;vertical-align:top;text-align:left}
         .ttl .ttl-chips{display:flex;flex-wrap:wrap;gap:4px;margin:.3em 0}
         .ttl .ttl-chip{display:inline-flex;flex-direction:column;align-items:center;border:1px solid rgba(128,128,128,.45);border-radius:4px;padding:1px 5px;background:rgba(128,128,128,.10)}
         .ttl .ttl-chip .ttl-chip-label{font-family:var(--jp-code-font-family,ui-monospace,SFMono-Regular,Menlo,Consolas,monospace);white-space:pre}

@@ -47,7 +47,8 @@ public sealed class PlotlyFigure : IRichDisplay
     public int TraceCount => _data.Count;
 
     /// <summary>The height the HTML fragment reserves: the layout's height, or <see cref="DefaultHeight"/>.</summary>
-    public int Height => _layout["height"] is JsonValue h && h.TryGetValue(out double px) && px > 0 ? (int)px : DefaultHeight;
+    public int Height => _layout["height"] is JsonValue h && h.GetValueKind() == JsonValueKind.Number
+        && double.Parse(h.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) is var px && px > 0 ? (int)px : DefaultHeight;
 
     /// <summary>A fresh <c>{"data": [...], "layout": {...}}</c> object, as the plotly mime renderer expects.</summary>
     public JsonObject ToJson() => new() { ["data"] = _data.DeepClone(), ["layout"] = _layout.DeepClone() };
@@ -92,11 +93,14 @@ public sealed class PlotlyFigure : IRichDisplay
         string id = "ttl-plot-" + Guid.NewGuid().ToString("N");
         // The encoder escapes <, > and & inside JSON strings, so a title like "</script>" cannot end the element.
         string figure = ToJson().ToJsonString(ScriptSafeJson);
+        // The library may arrive after the chart: a saved notebook can show an output updated in place (a training run's
+        // final chart) above the output that carried plotly.js. So the chart waits for it, for up to ten seconds.
         return $"<div id=\"{id}\" class=\"ttl-plot\" style=\"width:100%;min-width:320px;height:{Height}px\"></div>"
             + "<script type=\"text/javascript\">(function(){"
-            + $"var el=document.getElementById('{id}');var fig={figure};"
-            + "if(typeof window.Plotly==='undefined'){el.textContent='plotly.js is not loaded; showing nothing.';return;}"
-            + "window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});"
+            + $"var el=document.getElementById('{id}');var fig={figure};var waited=0;"
+            + "function draw(){if(typeof window.Plotly!=='undefined'){window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});return;}"
+            + "if(waited>=10000){el.textContent='plotly.js is not loaded; showing nothing.';return;}waited+=100;setTimeout(draw,100);}"
+            + "draw();"
             + "})();</script>";
     }
 

@@ -1,20 +1,26 @@
+using System.Reflection;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
 using TtLora.Extension.Display;
-using TtLora.Extension.Results;
-using TtLora.Extension.Verbs;
 
 namespace TtLora.Extension.Formatting;
 
 /// <summary>
 /// Registers this project's <c>text/html</c> and <c>text/plain</c> formatters with
 /// Microsoft.DotNet.Interactive.Formatting, so any host that formats through it shows results, charts and
-/// progress the same way. <see cref="MimeBundles.For"/> calls <see cref="Register"/> itself.
+/// progress the same way. The result formatters come from the <see cref="ICommandResult"/> contract itself: every
+/// concrete result type in this assembly is registered with its own <c>ToHtml</c> and <c>ToText</c>, so there is no
+/// table to forget a type in. <see cref="MimeBundles.For"/> calls <see cref="Register"/> itself.
 /// </summary>
 public static class TtLoraFormatters
 {
     static readonly object Gate = new();
     static volatile bool _registered;
+
+    /// <summary>Every concrete <see cref="ICommandResult"/> type this assembly defines, in name order.</summary>
+    public static IReadOnlyList<Type> ResultTypes { get; } = typeof(ICommandResult).Assembly.GetTypes()
+        .Where(t => typeof(ICommandResult).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
+        .OrderBy(t => t.FullName, StringComparer.Ordinal).ToArray();
 
     /// <summary>Registers the formatters once; later and concurrent calls return without registering again.</summary>
     public static void Register()
@@ -23,29 +29,19 @@ public static class TtLoraFormatters
         lock (Gate)
         {
             if (_registered) return;
-            Add<ModelInfoResult>(ModelInfoView.ToHtml, r => r.ToText());
-            Add<TokenizeResult>(TokenizeView.ToHtml, r => r.ToText());
-            Add<GenerateResult>(GenerateView.ToHtml, r => r.ToText());
-            Add<RegistryResult>(RegistryView.ToHtml, r => r.ToText());
-            Add<ExpertResult>(ExpertView.ToHtml, r => r.ToText());
-            Add<PlanResult>(PlanView.ToHtml, r => r.ToText());
-            Add<PredictionResult>(PredictionView.ToHtml, r => r.ToText());
-            Add<TaskListResult>(TaskListView.ToHtml, r => r.ToText());
-            Add<TaskPreviewResult>(TaskPreviewView.ToHtml, r => r.ToText());
-            Add<PretrainResult>(PretrainView.ToHtml, r => r.ToText());
-            Add<AdapterBenchmarkResult>(AdapterBenchmarkView.ToHtml, r => r.ToText());
-            Add<ShowResult>(ShowView.ToHtml, r => r.ToText());
-            Add<SessionDefaults>(SessionDefaultsView.ToHtml, r => r.ToText());
+            var addResult = typeof(TtLoraFormatters).GetMethod(nameof(AddResult), BindingFlags.NonPublic | BindingFlags.Static)!;
+            foreach (var type in ResultTypes) addResult.MakeGenericMethod(type).Invoke(null, null);
             Add<PlotlyFigure>(f => f.ToHtml(), f => f.ToText());
             Add<TrainingProgressView>(v => v.ToHtml(), v => v.ToText());
+            Add<HtmlOutput>(o => o.ToString(), o => o.ToText());
             Add<GenericChart>(c => PlotlyFigure.FromPlotlyNet(c).ToHtml(), c => PlotlyFigure.FromPlotlyNet(c).ToText());
             _registered = true;
         }
     }
 
     /// <summary>
-    /// The rich rendering of a value: the value itself when it is an <see cref="IRichDisplay"/>, a
-    /// <see cref="PlotlyFigure"/> for a Plotly.NET chart, otherwise null.
+    /// The rich rendering of a value that is not a verb's result: the value itself when it is an
+    /// <see cref="IRichDisplay"/>, a <see cref="PlotlyFigure"/> for a Plotly.NET chart, otherwise null.
     /// </summary>
     public static IRichDisplay? RichDisplayFor(object? value) => value switch
     {
@@ -53,6 +49,8 @@ public static class TtLoraFormatters
         GenericChart chart => PlotlyFigure.FromPlotlyNet(chart),
         _ => null,
     };
+
+    static void AddResult<T>() where T : ICommandResult => Add<T>(r => r.ToHtml(), r => r.ToText());
 
     static void Add<T>(Func<T, string> html, Func<T, string> text)
     {

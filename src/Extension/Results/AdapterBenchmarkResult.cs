@@ -2,13 +2,12 @@ using TtLora.Core.Benchmarks;
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Adapters;
-using TtLora.Extension.Display;
 using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>Benchmark timings and the ratios the project tracks, with their targets.</summary>
-public sealed record AdapterBenchmarkResult(AdapterBenchmarkReport Report) : ICommandResult, IRichDisplay
+public sealed record AdapterBenchmarkResult(AdapterBenchmarkReport Report) : ICommandResult
 {
     public string ToText()
     {
@@ -26,6 +25,14 @@ public sealed record AdapterBenchmarkResult(AdapterBenchmarkReport Report) : ICo
         ["ratios"] = BenchmarkListing.RatiosJson(Report.Ratios),
     };
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = AdapterBenchmarkView.ToHtml(this);
+    /// <summary>The benchmark view: what was measured, every timing, the ratios with their targets.</summary>
+    public string ToHtml()
+    {
+        var o = Report.Options;
+        var card = new KeyValueCard("adapter benchmark")
+            .Add("projection", $"x [{o.Batch},{o.Sequence},{o.InFeatures}] → {o.OutFeatures}, rank {o.Rank}")
+            .Add("model", $"batch [{o.ModelBatch},{o.ModelSequence}], hidden {o.Model.HiddenSize}, {o.Model.NumHiddenLayers} layers")
+            .Add("runs", $"median of {o.Repeats} after {o.Warmup} warm-up, {Report.Threads} threads{(o.UseCpuTime ? ", process CPU time" : "")}");
+        return BenchmarkView.ToHtml(card, Report.Timings, Report.Ratios);
+    }
 }

@@ -4,7 +4,6 @@ using TtLora.Core.Data;
 using TtLora.Core.Registry;
 using TtLora.Core.Routing;
 using TtLora.Core.Training;
-using TtLora.Extension.Display;
 using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
@@ -21,7 +20,7 @@ public sealed record DemoRunResult(
     RouterEvaluation Evaluation,
     TimeSpan WallTime,
     string ReportPath,
-    string ResultsPath) : ICommandResult, IRichDisplay
+    string ResultsPath) : ICommandResult
 {
     public string ToText()
     {
@@ -58,7 +57,8 @@ public sealed record DemoRunResult(
         ["log"] = new JsonArray(Log.Select(l => (JsonNode?)l).ToArray()),
     };
 
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = Body().ToString();
+    /// <summary>The report's body: base model, experts, and the evaluation view <c>eval</c> shows.</summary>
+    public string ToHtml() => Body().ToString();
 
     /// <summary>A whole HTML page, readable offline (plotly.js inline).</summary>
     public string ReportPage() =>
@@ -86,34 +86,7 @@ public sealed record DemoRunResult(
         }
         html.Add(experts.ToHtml());
 
-        html.AddHeading("Routing");
-        var tasks = Evaluation.PerTask.Select(t => t.Task).ToArray();
-        var z = new double[Evaluation.Confusion.Count, Evaluation.Experts.Count];
-        for (int i = 0; i < Evaluation.Confusion.Count; i++)
-        {
-            double total = Math.Max(1, Evaluation.Confusion[i].Sum());
-            for (int j = 0; j < Evaluation.Experts.Count; j++) z[i, j] = Evaluation.Confusion[i][j] / total;
-        }
-        html.AddChart(Charts.Heatmap(z, Evaluation.Experts, Evaluation.Tasks, "Routing confusion (fraction of each task's inputs per chosen expert)", "chosen expert", "task", showValues: true));
-        var accuracy = new HtmlTable(null, "task", "routing accuracy", "oracle", "routed", "uniform merge", "multi-task");
-        foreach (var t in Evaluation.PerTask)
-            accuracy.AddRow(t.Task, HtmlCell.Percent(t.RoutingAccuracy), HtmlCell.Percent(t.Oracle), HtmlCell.Percent(t.Routed),
-                t.Merge is double m ? HtmlCell.Percent(m) : "-", t.MultiTask is double mt ? HtmlCell.Percent(mt) : "-");
-        for (int row = 0; row < Evaluation.PerTask.Count; row++) accuracy.HighlightBestInRow(row, fromColumn: 2); // task accuracies only, not the routing accuracy
-        html.Add(accuracy.ToHtml());
-        var series = new List<BarSeries>
-        {
-            new("oracle expert", Evaluation.PerTask.Select(t => t.Oracle).ToArray()),
-            new("routed", Evaluation.PerTask.Select(t => t.Routed).ToArray()),
-        };
-        if (Evaluation.PerTask.All(t => t.Merge is not null)) series.Add(new("uniform merge", Evaluation.PerTask.Select(t => t.Merge!.Value).ToArray()));
-        if (Evaluation.PerTask.All(t => t.MultiTask is not null)) series.Add(new("multi-task adapter", Evaluation.PerTask.Select(t => t.MultiTask!.Value).ToArray()));
-        html.AddChart(Charts.GroupedBars(tasks, series, "Test accuracy per task", yTitle: "accuracy"));
-
-        html.AddHeading("Cost");
-        var cost = new HtmlTable(null, "method", "ms per example", "x base forward", "parameters");
-        foreach (var c in Evaluation.Costs) cost.AddRow(c.Method, Math.Round(c.MillisecondsPerExample, 2), Math.Round(c.RatioToBase, 3), c.Parameters);
-        html.Add(cost.ToHtml());
+        EvaluationView.AddTo(html, Evaluation, Experts.GroupBy(e => e.Task).ToDictionary(g => g.Key, g => g.First().MajorityBaseline));
         return html;
     }
 }

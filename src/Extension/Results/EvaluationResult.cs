@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Routing;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
 /// <summary>A router's evaluation: routing accuracy and confusion, accuracy by method, and cost.</summary>
-public sealed record EvaluationResult(RouterEvaluation Evaluation, string SavedTo) : ICommandResult
+/// <param name="Majority">Each task's majority-class accuracy (from its expert), shown beside the methods when given.</param>
+public sealed record EvaluationResult(RouterEvaluation Evaluation, string SavedTo, IReadOnlyDictionary<string, double>? Majority = null) : ICommandResult
 {
     public string ToText()
     {
@@ -37,4 +39,10 @@ public sealed record EvaluationResult(RouterEvaluation Evaluation, string SavedT
         json["saved_to"] = SavedTo;
         return json;
     }
+
+    /// <summary>Confusion heatmap, accuracy bars and table, cost (<see cref="EvaluationView"/>).</summary>
+    public string ToHtml() => EvaluationView.ToHtml(Evaluation, Majority, SavedTo);
+
+    /// <summary>The routing confusion heatmap.</summary>
+    public PlotlyFigure? Figure => EvaluationView.Confusion(Evaluation);
 }

@@ -7,7 +7,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>One expert from the registry: what it is for, how it was trained, how well it does.</summary>
-public sealed record ExpertResult(ExpertManifest Manifest) : ICommandResult, IRichDisplay
+public sealed record ExpertResult(ExpertManifest Manifest) : ICommandResult
 {
     public string ToText()
     {
@@ -24,6 +24,6 @@ public sealed record ExpertResult(ExpertManifest Manifest) : ICommandResult, IRi
 
     public JsonNode ToJson() => Manifest.ToJson();
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = ExpertView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => ExpertView.ToHtml(this);
 }

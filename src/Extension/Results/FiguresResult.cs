@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
@@ -18,4 +19,6 @@ public sealed record FiguresResult(string Title, IReadOnlyList<(string Name, dou
         ["title"] = Title,
         ["figures"] = new JsonArray(Figures.Select(f => (JsonNode?)new JsonObject { ["name"] = f.Name, ["value"] = f.Value, ["unit"] = f.Unit }).ToArray()),
     };
+
+    public string ToHtml() => BenchmarkView.ToHtml(Title, Figures);
 }

@@ -5,7 +5,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>A greedy generation: the prompt ids, the new ids, and their text when a tokenizer is known.</summary>
-public sealed record GenerateResult(IReadOnlyList<long> PromptIds, IReadOnlyList<long> GeneratedIds, string? PromptText, string? Text) : ICommandResult, IRichDisplay
+public sealed record GenerateResult(IReadOnlyList<long> PromptIds, IReadOnlyList<long> GeneratedIds, string? PromptText, string? Text) : ICommandResult
 {
     public string ToText() => Text is null
         ? $"prompt ids:    {string.Join(" ", PromptIds)}\ngenerated ids: {string.Join(" ", GeneratedIds)}"
@@ -18,6 +18,6 @@ public sealed record GenerateResult(IReadOnlyList<long> PromptIds, IReadOnlyList
         ["text"] = Text,
     };
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = GenerateView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => GenerateView.ToHtml(this);
 }

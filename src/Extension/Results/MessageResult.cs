@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
@@ -7,4 +8,5 @@ public sealed record MessageResult(string Message) : ICommandResult
 {
     public string ToText() => Message;
     public JsonNode ToJson() => new JsonObject { ["message"] = Message };
+    public string ToHtml() => new HtmlOutput().AddText(Message).ToString();
 }

@@ -7,7 +7,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>A checkpoint's architecture, size and files.</summary>
-public sealed record ModelInfoResult(CheckpointSummary Summary) : ICommandResult, IRichDisplay
+public sealed record ModelInfoResult(CheckpointSummary Summary) : ICommandResult
 {
     public string ToText()
     {
@@ -41,6 +41,6 @@ public sealed record ModelInfoResult(CheckpointSummary Summary) : ICommandResult
         };
     }
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = ModelInfoView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => ModelInfoView.ToHtml(this);
 }

@@ -8,7 +8,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>A parameter budget: per module and in total.</summary>
-public sealed record PlanResult(string Adapter, AdapterPlan Plan) : ICommandResult, IRichDisplay
+public sealed record PlanResult(string Adapter, AdapterPlan Plan) : ICommandResult
 {
     public string ToText()
     {
@@ -50,6 +50,6 @@ public sealed record PlanResult(string Adapter, AdapterPlan Plan) : ICommandResu
         }).ToArray()),
     };
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = PlanView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => PlanView.ToHtml(this);
 }

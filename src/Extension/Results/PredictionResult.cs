@@ -6,7 +6,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>An expert's label probabilities for each text.</summary>
-public sealed record PredictionResult(string Expert, IReadOnlyList<string> Labels, IReadOnlyList<string> Texts, IReadOnlyList<float[]> Probabilities) : ICommandResult, IRichDisplay
+public sealed record PredictionResult(string Expert, IReadOnlyList<string> Labels, IReadOnlyList<string> Texts, IReadOnlyList<float[]> Probabilities) : ICommandResult
 {
     public string Predicted(int i) => Labels[Array.IndexOf(Probabilities[i], Probabilities[i].Max())];
 
@@ -33,6 +33,6 @@ public sealed record PredictionResult(string Expert, IReadOnlyList<string> Label
         }).ToArray()),
     };
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = PredictionView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => PredictionView.ToHtml(this);
 }

@@ -6,7 +6,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>A pretrained base model and how it was made.</summary>
-public sealed record PretrainResult(PretrainReport Report) : ICommandResult, IRichDisplay
+public sealed record PretrainResult(PretrainReport Report) : ICommandResult
 {
     public string ToText() =>
         $"{(Report.Reused ? "reusing" : "pretrained")} base model in {Report.ModelDirectory}\n" +
@@ -23,6 +23,6 @@ public sealed record PretrainResult(PretrainReport Report) : ICommandResult, IRi
         return json;
     }
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = PretrainView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => PretrainView.ToHtml(this);
 }

@@ -7,7 +7,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>The expert registry: one row per expert; the best test accuracy per task is marked.</summary>
-public sealed record RegistryResult(string Root, IReadOnlyList<ExpertManifest> Experts) : ICommandResult, IRichDisplay
+public sealed record RegistryResult(string Root, IReadOnlyList<ExpertManifest> Experts) : ICommandResult
 {
     /// <summary>Names of the experts with the best test accuracy of their task.</summary>
     public IReadOnlySet<string> BestPerTask => Experts.GroupBy(e => e.Task)
@@ -36,6 +36,6 @@ public sealed record RegistryResult(string Root, IReadOnlyList<ExpertManifest> E
         }).ToArray()),
     };
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = RegistryView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => RegistryView.ToHtml(this);
 }

@@ -2,6 +2,7 @@ using TtLora.Core.Benchmarks;
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Routing;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
@@ -26,4 +27,10 @@ public sealed record RouterBenchmarkResult(RoutingBenchmarkReport Report) : ICom
         ["timings"] = BenchmarkListing.TimingsJson(Report.Timings),
         ["ratios"] = BenchmarkListing.RatiosJson(Report.Ratios),
     };
+
+    /// <summary>The benchmark view: what was measured, every timing, the ratios with their targets.</summary>
+    public string ToHtml() => BenchmarkView.ToHtml(new KeyValueCard("routing benchmark")
+        .Add("router", Report.Router)
+        .Add("batch", $"{Report.Batch} examples × {Report.Tokens} tokens")
+        .Add("threads", Report.Threads), Report.Timings, Report.Ratios);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using TtLora.Core.Routing;
+using TtLora.Extension.Formatting;
 
 namespace TtLora.Extension.Results;
 
@@ -27,4 +28,10 @@ public sealed record RouterResult(RouterConfig Config, string Folder) : ICommand
         json["folder"] = Folder;
         return json;
     }
+
+    /// <summary>Card, experts, training curve and history (<see cref="RouterView"/>).</summary>
+    public string ToHtml() => RouterView.ToHtml(this);
+
+    /// <summary>The training curve: loss and routing accuracy per epoch.</summary>
+    public PlotlyFigure? Figure => RouterView.Curve(Config);
 }

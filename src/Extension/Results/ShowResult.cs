@@ -10,7 +10,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>An expert's adapter in detail: per module its shapes, parameters and compression, its cores and the spectrum of its update.</summary>
-public sealed record ShowResult(ExpertManifest Manifest, string Folder, AdapterDetails Adapter) : ICommandResult, IRichDisplay
+public sealed record ShowResult(ExpertManifest Manifest, string Folder, AdapterDetails Adapter) : ICommandResult
 {
     /// <summary>Singular values shown per line of text; the JSON always has all of them.</summary>
     const int TextSingularValues = 8;
@@ -101,6 +101,6 @@ public sealed record ShowResult(ExpertManifest Manifest, string Folder, AdapterD
         ["modules"] = new JsonArray([.. Adapter.Modules.Select(m => (JsonNode?)m.ToJson())]),
     };
 
-    /// <summary>Adds the HTML view (cards, tables, core heatmaps and spectra); text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = ShowView.ToHtml(this);
+    /// <summary>The HTML view: cards, tables, core heatmaps and spectra.</summary>
+    public string ToHtml() => ShowView.ToHtml(this);
 }

@@ -7,7 +7,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>The demo tasks with their split sizes and label balance.</summary>
-public sealed record TaskListResult(IReadOnlyList<TaskSummary> Tasks) : ICommandResult, IRichDisplay
+public sealed record TaskListResult(IReadOnlyList<TaskSummary> Tasks) : ICommandResult
 {
     public string ToText()
     {
@@ -39,6 +39,6 @@ public sealed record TaskListResult(IReadOnlyList<TaskSummary> Tasks) : ICommand
         ["majority_accuracy"] = s.MajorityAccuracy,
     };
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = TaskListView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => TaskListView.ToHtml(this);
 }

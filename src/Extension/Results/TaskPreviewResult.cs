@@ -7,7 +7,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>One task's summary with a few example texts.</summary>
-public sealed record TaskPreviewResult(TaskPreview Preview) : ICommandResult, IRichDisplay
+public sealed record TaskPreviewResult(TaskPreview Preview) : ICommandResult
 {
     public string ToText()
     {
@@ -35,6 +35,6 @@ public sealed record TaskPreviewResult(TaskPreview Preview) : ICommandResult, IR
         return json;
     }
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = TaskPreviewView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => TaskPreviewView.ToHtml(this);
 }

@@ -6,7 +6,7 @@ using TtLora.Extension.Formatting;
 namespace TtLora.Extension.Results;
 
 /// <summary>A tokenization: ids and the vocabulary strings they stand for.</summary>
-public sealed record TokenizeResult(IReadOnlyList<int> Ids, IReadOnlyList<string> Tokens) : ICommandResult, IRichDisplay
+public sealed record TokenizeResult(IReadOnlyList<int> Ids, IReadOnlyList<string> Tokens) : ICommandResult
 {
     public string ToText()
     {
@@ -32,6 +32,6 @@ public sealed record TokenizeResult(IReadOnlyList<int> Ids, IReadOnlyList<string
         return s.ToString();
     }
 
-    /// <summary>Adds the HTML view; text/plain stays <see cref="ToText"/>.</summary>
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = TokenizeView.ToHtml(this);
+    /// <summary>The HTML view.</summary>
+    public string ToHtml() => TokenizeView.ToHtml(this);
 }

@@ -62,7 +62,9 @@ internal static class EvalVerb
                 var evaluation = RouterEvaluator.Evaluate(routed, data, options, merged, multiTask, new CallbackProgress<TrainingProgress>(context.Progress), context.Cancellation);
                 string folder = new RouterStore(root).PathOf(config.Name);
                 evaluation.Save(folder);
-                context.Emit(new EvaluationResult(evaluation, Path.Combine(folder, RouterStore.EvaluationFileName)), parse.GetValue(json));
+                // The experts' majority-class accuracy is the floor each task's bars are read against.
+                var majority = config.Experts.Select(root.Get).GroupBy(m => m.Task).ToDictionary(g => g.Key, g => g.First().MajorityBaseline);
+                context.Emit(new EvaluationResult(evaluation, Path.Combine(folder, RouterStore.EvaluationFileName), majority), parse.GetValue(json));
             }
             finally
             {

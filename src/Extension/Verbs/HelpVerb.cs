@@ -36,11 +36,11 @@ internal static class HelpVerb
 }
 
 /// <summary>Help text of a command, kept preformatted in rich hosts.</summary>
-public sealed record HelpText(string Text) : ICommandResult, IRichDisplay
+public sealed record HelpText(string Text) : ICommandResult
 {
     public string ToText() => Text;
 
     public JsonNode ToJson() => new JsonObject { ["help"] = Text };
 
-    public void AddTo(IDictionary<string, object> bundle) => bundle[MimeBundles.Html] = $"<pre>{WebUtility.HtmlEncode(Text)}</pre>";
+    public string ToHtml() => new Formatting.HtmlOutput().Add($"<pre>{WebUtility.HtmlEncode(Text)}</pre>").ToString();
 }

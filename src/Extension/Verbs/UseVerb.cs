@@ -51,4 +51,6 @@ public sealed record SessionDefaults(string? Model, string? Registry, string Dev
     }
 
     public JsonNode ToJson() => new JsonObject { ["model"] = Model, ["registry"] = Registry, ["device"] = Device };
+
+    public string ToHtml() => Formatting.SessionDefaultsView.ToHtml(this);
 }

@@ -38,6 +38,7 @@ public sealed class JupyterKernel : IDisposable
     long abortThrough = -1;
     int executionCount;
     volatile bool stopping;
+    readonly PlotlyLibraryOnce plotly = new();
 
     JupyterKernel(ConnectionFile connection, KernelLog log)
     {
@@ -48,9 +49,11 @@ public sealed class JupyterKernel : IDisposable
         var progress = new LiveProgress();
         // Console.Out is the running cell's stdout stream while a cell runs, so notes from long verbs appear in the cell.
         var commands = new CommandContext { Emit = (result, json) => lastOutput?.Emit(result, json), Progress = progress.Report, Log = line => Console.Out.WriteLine(line) };
-        csharp = new CSharpSession(new KernelGlobals(() => lastOutput),
+        MagicRunner? magic = null;
+        csharp = new CSharpSession(new KernelGlobals(() => lastOutput, (args, output, cancellation) => magic!.Run(args, output, cancellation)),
             elapsed => log.Write($"C# scripting ready (first compilation {elapsed.TotalSeconds:0.00} s)"));
-        cells = new CellRunner(csharp, new MagicRunner(commands, progress, new MagicVariables(csharp.Variable)));
+        magic = new MagicRunner(commands, progress, new MagicVariables(csharp.Variable));
+        cells = new CellRunner(csharp, magic);
         RootCommand Verbs() => CommandSet.Build(commands);
         completion = new CodeCompletion(csharp, Verbs);
         inspection = new CodeInspection(csharp, Verbs);
@@ -252,7 +255,8 @@ public sealed class JupyterKernel : IDisposable
         using var cancellation = new CancellationTokenSource();
         lock (runningGate) running = cancellation;
         CellOutcome outcome;
-        using (var output = new CellOutput(publish, StreamFlushInterval))
+        // A silent request publishes nothing, so it must not count as having sent plotly.js.
+        using (var output = new CellOutput(publish, StreamFlushInterval, execute.Silent ? null : plotly))
         {
             lastOutput = output;
             outcome = cells.Run(execute.Code, $"In [{count}]", output, cancellation.Token);

@@ -50,4 +50,24 @@ public class OfflineRenderTests
         int end = nextId is null ? dom.Length : dom.IndexOf(nextId, start, StringComparison.Ordinal);
         return dom[start..end];
     }
+
+    [Fact]
+    public void AChartAboveTheOutputThatCarriesTheLibraryStillDraws()
+    {
+        // A saved notebook can show an output updated in place (a run's final chart, without the library) above the
+        // output that carried plotly.js: the chart waits for the library instead of giving up.
+        using var tmp = new TempFolder("ttlora-cli-");
+        string withLibrary = Charts.Bars(["a", "b"], [1, 2], "carries the library").ToHtml();
+        string above = Charts.Bars(["a", "b"], [2, 1], "drawn before the library").ToHtml().Replace(PlotlyJs.LoaderScript, "");
+        string file = tmp["page.html"];
+        File.WriteAllText(file, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>{above}{withLibrary}</body></html>");
+
+        string dom = Regex.Replace(HeadlessChromium.DumpDom(file), "<script\\b[^>]*>.*?</script>", "", RegexOptions.Singleline);
+
+        Assert.Contains("drawn before the library", dom);
+        Assert.DoesNotContain("plotly.js is not loaded", dom);
+        var plots = Regex.Matches(dom, "<div id=\"(ttl-plot-[0-9a-f]+)\"").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(2, plots.Length);
+        Assert.All(plots.Select((id, i) => Slice(dom, id, i + 1 < plots.Length ? plots[i + 1] : null)), b => Assert.Contains("class=\"main-svg\"", b));
+    }
 }

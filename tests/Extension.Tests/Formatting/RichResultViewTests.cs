@@ -216,11 +216,11 @@ public class RichResultViewTests
             new BenchmarkRatio("tt-contraction / lora (forward)", 4.1, 4.0, 2.0),
             new BenchmarkRatio("merged / base", 1.01, 1.0, null),
         ]);
-        var root = Parse(AdapterBenchmarkView.ToHtml(new AdapterBenchmarkResult(report)));
+        var root = Parse(new AdapterBenchmarkResult(report).ToHtml());
         var timings = BodyCells(Table(root, "timings"));
         Assert.Equal([true, false, false], timings.Select(r => r[3].HasClass("hl-best"))); // fastest forward; a lone phase is not ranked
         var ratios = BodyCells(Table(root, "ratios"));
-        Assert.Equal(["met", "missed", ""], ratios.Select(r => r[4].Value));
+        Assert.Equal(["met", "missed", "no target"], ratios.Select(r => r[4].Value));
         Assert.True(ratios[0][4].HasClass("hl-best") && ratios[0][1].HasClass("hl-best"));
         Assert.True(ratios[1][4].HasClass("hl-warn") && ratios[1][1].HasClass("hl-warn"));
         Assert.Null(ratios[2][1].Class()!.Split(' ').FirstOrDefault(c => c.StartsWith("hl-")));

@@ -26,6 +26,8 @@ internal sealed class CSharpSession
         "System", "System.IO", "System.Linq", "System.Text", "System.Threading", "System.Threading.Tasks",
         "System.Collections.Generic", "TorchSharp", "TorchSharp.torch",
         "TtLora.Core", "TtLora.Core.Models", "TtLora.Core.Tokenizers", "TtLora.Core.TensorTrains", "TtLora.Core.Formats",
+        "TtLora.Core.Adapters", "TtLora.Core.Data", "TtLora.Core.Registry", "TtLora.Core.Routing",
+        "TtLora.Extension", "TtLora.Extension.Results", "TtLora.Extension.Formatting", "TtLora.Kernel.Jupyter.Cells",
     ];
 
     readonly ScriptOptions options;

@@ -42,6 +42,7 @@ internal sealed partial record CellError(string Name, string Value, IReadOnlyLis
     public static CellError FromException(Exception exception)
     {
         var e = Unwrap(exception);
+        if (e is VerbFailedException verb) return verb.Error;
         string name = e.GetType().Name;
         if (e is TtLoraException) return new(name, e.Message, [$"error: {e.Message}"]);
         var lines = new List<string> { $"{name}: {e.Message}" };

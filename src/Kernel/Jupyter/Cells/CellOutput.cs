@@ -16,10 +16,14 @@ internal sealed class CellOutput : IDisposable
     readonly Action<string, object> publish;
     readonly Timer flushTimer;
 
+    readonly PlotlyLibraryOnce? plotly;
+
     /// <param name="publish">Sends one iopub message (type, content); a silent request passes a no-op.</param>
-    public CellOutput(Action<string, object> publish, TimeSpan flushInterval)
+    /// <param name="plotly">The session's record of whether plotly.js was sent; without it every chart carries the library.</param>
+    public CellOutput(Action<string, object> publish, TimeSpan flushInterval, PlotlyLibraryOnce? plotly = null)
     {
         this.publish = publish;
+        this.plotly = plotly;
         Stdout = new CellStreamWriter(text => publish(StreamOutput.Type, new StreamOutput(StreamOutput.Stdout, text)));
         Stderr = new CellStreamWriter(text => publish(StreamOutput.Type, new StreamOutput(StreamOutput.Stderr, text)));
         flushTimer = new Timer(_ => FlushStreams(), null, flushInterval, flushInterval);
@@ -75,7 +79,9 @@ internal sealed class CellOutput : IDisposable
     {
         try
         {
-            return MimeBundleJson.From(MimeBundles.For(value));
+            var data = MimeBundleJson.From(MimeBundles.For(value));
+            plotly?.Apply(data);
+            return data;
         }
         catch (Exception e)
         {

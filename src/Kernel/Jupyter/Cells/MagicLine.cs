@@ -7,7 +7,7 @@ namespace TtLora.Kernel.Jupyter.Cells;
 /// A <c>#!tt-lora VERB [options]</c> line: the notebook spelling of <c>ttlora VERB [options]</c>. Arguments split
 /// on whitespace; single quotes keep text literally and double quotes allow <c>\"</c> and <c>\\</c>, as in a shell.
 /// Outside single quotes, <c>{name}</c> (a C# identifier in braces) stands for the value of the script variable
-/// <c>name</c>, which becomes part of one argument however many spaces it holds; <c>{{</c> and <c>}}</c> are
+/// <c>name</c> (and <c>{name.Property}</c> for a property of it), which becomes part of one argument however many spaces it holds; <c>{{</c> and <c>}}</c> are
 /// literal braces, and braces around anything but an identifier stay as written.
 /// </summary>
 internal static class MagicLine
@@ -105,11 +105,15 @@ internal static class MagicLine
         return true;
     }
 
+    // A C# identifier, or a dotted path of them (a variable's property: setup.BaseModel).
     static bool IsIdentifier(ReadOnlySpan<char> name)
     {
-        if (name.IsEmpty || !(char.IsLetter(name[0]) || name[0] == '_')) return false;
-        foreach (char c in name[1..])
-            if (!(char.IsLetterOrDigit(c) || c == '_')) return false;
+        foreach (var part in name.ToString().Split('.'))
+        {
+            if (part.Length == 0 || !(char.IsLetter(part[0]) || part[0] == '_')) return false;
+            foreach (char c in part.AsSpan(1))
+                if (!(char.IsLetterOrDigit(c) || c == '_')) return false;
+        }
         return true;
     }
 }

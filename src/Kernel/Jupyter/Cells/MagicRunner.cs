@@ -24,6 +24,12 @@ internal sealed class MagicRunner(CommandContext context, LiveProgress progress,
         {
             return CellError.FromCommand(CommandRunner.UsageError, $"error: {e.Message}");
         }
+        return Run(args, output, cancellation);
+    }
+
+    /// <summary>Runs a verb given as arguments (a magic line already split, or a call from C#).</summary>
+    public CellError? Run(IReadOnlyList<string> args, CellOutput output, CancellationToken cancellation)
+    {
         var errors = new StringWriter();
         context.Cancellation = cancellation;
         progress.Begin(output, $"{MagicLine.Prefix} {string.Join(" ", args.TakeWhile(a => !a.StartsWith('-')))}".TrimEnd());

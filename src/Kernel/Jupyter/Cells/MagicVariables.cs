@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Reflection;
 using TtLora.Core;
 
 namespace TtLora.Kernel.Jupyter.Cells;
@@ -12,13 +13,25 @@ namespace TtLora.Kernel.Jupyter.Cells;
 /// </summary>
 internal sealed class MagicVariables(Func<string, (bool Found, object? Value)> lookup)
 {
-    /// <summary>The text of variable <paramref name="name"/>; a missing or null variable is a one-line error.</summary>
+    /// <summary>
+    /// The text of variable <paramref name="name"/>, or of a public property path on it (<c>setup.BaseModel</c>); a missing
+    /// variable or property, or a null value, is a one-line error.
+    /// </summary>
     public string Text(string name)
     {
-        var (found, value) = lookup(name);
+        var parts = name.Split('.');
+        var (found, value) = lookup(parts[0]);
         if (!found)
             throw new TtLoraException($"{MagicLine.Prefix}: {{{name}}} names no C# variable of this session " +
                                       $"(declare it in a C# cell first, or write {{{{{name}}}}} for literal braces)");
+        for (int i = 1; i < parts.Length; i++)
+        {
+            string owner = string.Join('.', parts[..i]);
+            if (value is null) throw new TtLoraException($"{MagicLine.Prefix}: {{{name}}}: {owner} is null");
+            var property = value.GetType().GetProperty(parts[i], BindingFlags.Public | BindingFlags.Instance)
+                ?? throw new TtLoraException($"{MagicLine.Prefix}: {{{name}}}: {owner} has no public property {parts[i]}");
+            value = property.GetValue(value);
+        }
         return Format(value) ?? throw new TtLoraException($"{MagicLine.Prefix}: {{{name}}} is null");
     }
 

@@ -1,7 +1,7 @@
-namespace TtLora.Notebooks.Tests;
+namespace TtLora.Tests.Shared;
 
 /// <summary>Where test runs leave files for people to look at: <c>$TTLORA_ARTIFACTS</c>, else <c>artifacts/</c> at the repository root.</summary>
-internal static class ArtifactsFolder
+public static class ArtifactsFolder
 {
     public const string Variable = "TTLORA_ARTIFACTS";
 
