@@ -23,6 +23,7 @@ public static class CommandSet
         root.Add(RouteTrainVerb.Build(context));
         root.Add(RouteVerb.Build(context));
         root.Add(EvalVerb.Build(context));
+        root.Add(MolaVerb.Build(context));
         root.Add(PlanVerb.Build(context));
         root.Add(GenerateVerb.Build(context));
         root.Add(TokenizeVerb.Build(context));

@@ -1,3 +1,4 @@
+using TtLora.Core.Benchmarks;
 using System.Globalization;
 using TtLora.Core.Adapters;
 

@@ -32,6 +32,7 @@ public static class ShowView
                 case TtModuleDetails tt: AppendTt(output, tt); break;
                 case LoraModuleDetails lora: AppendLora(output, lora); break;
                 case BottleneckModuleDetails bn: AppendBottleneck(output, bn); break;
+                case MolaModuleDetails mola: AppendMola(output, mola); break;
             }
         }
         if (a.Modules.Any(x => x is TtModuleDetails { PerLayer.Count: > 1 }))
@@ -117,6 +118,24 @@ public static class ShowView
             .Add("adapter_up", $"{Dims([m.HiddenSize, m.BottleneckSize])} + bias [{m.HiddenSize}]")
             .Add("parameters", $"{Html.Number(m.ParametersPerLayer)} per layer × {m.Layers.Count} = {Html.Number(m.TotalParameters)}")
             .ToHtml());
+    }
+
+    // Per layer: experts, top-k and how alike the experts' updates are; with one layer, the similarity matrix itself.
+    static void AppendMola(HtmlOutput output, MolaModuleDetails m)
+    {
+        output.AddHeading($"{m.Module}: {m.InFeatures} → {m.OutFeatures}, routed LoRA experts, layers {LayerRanges.Describe(m.Layers)}");
+        var table = new HtmlTable($"{m.Module} experts per layer", "layer", "experts", "top-k", "mean pairwise cosine", "expert update norms");
+        foreach (var l in m.PerLayer)
+            table.AddRow(l.Layer, l.Experts, l.TopK, double.IsNaN(l.MeanPairwiseCosine) ? "–" : HtmlCell.Number(Math.Round(l.MeanPairwiseCosine, 3)),
+                string.Join(", ", l.UpdateNorms.Select(n => n.ToString("0.###", CultureInfo.InvariantCulture))));
+        output.Add(table.ToHtml());
+        if (m.PerLayer.Count == 1 && m.PerLayer[0].Experts > 1)
+        {
+            var l = m.PerLayer[0];
+            var labels = Enumerable.Range(0, l.Experts).Select(e => $"expert {e}").ToArray();
+            output.Add(Charts.Heatmap(l.Similarity, labels, labels, $"{m.Module}, layer {l.Layer}: cosine similarity of the experts' updates",
+                showValues: true, colorScale: "RdBu", zMin: -1, zMax: 1).ToHtml());
+        }
     }
 
     static void AppendUpdateTable(HtmlOutput output, string module, IReadOnlyList<LayerDetails> layers)

@@ -30,6 +30,7 @@ public sealed record ShowResult(ExpertManifest Manifest, string Folder, AdapterD
                 case TtModuleDetails tt: AppendTt(s, tt); break;
                 case LoraModuleDetails lora: AppendLora(s, lora); break;
                 case BottleneckModuleDetails bn: AppendBottleneck(s, bn); break;
+                case MolaModuleDetails mola: AppendMola(s, mola); break;
             }
         }
         // Column padding leaves trailing blanks on lines whose last column is empty.
@@ -70,6 +71,14 @@ public sealed record ShowResult(ExpertManifest Manifest, string Folder, AdapterD
         s.AppendLine($"{m.Module}  {m.Kind} adapter {m.PlacementDescription}, layers {LayerRanges.Describe(m.Layers)}");
         s.AppendLine($"  adapter_down [{m.BottleneckSize},{m.HiddenSize}] + bias, {m.NonLinearity}, adapter_up [{m.HiddenSize},{m.BottleneckSize}] + bias");
         s.AppendLine($"  parameters {m.ParametersPerLayer:N0} per layer x {m.Layers.Count} = {m.TotalParameters:N0}");
+    }
+
+    static void AppendMola(StringBuilder s, MolaModuleDetails m)
+    {
+        s.AppendLine($"{m.Module}  {m.InFeatures} -> {m.OutFeatures}, routed LoRA experts (r {m.Rank}, scaling {F(m.Scaling)}), layers {LayerRanges.Describe(m.Layers)}");
+        s.AppendLine($"  {"layer",-6} {"experts",7} {"top-k",5} {"mean cosine",11}  expert update norms");
+        foreach (var l in m.PerLayer)
+            s.AppendLine($"  {l.Layer,-6} {l.Experts,7} {l.TopK,5} {(double.IsNaN(l.MeanPairwiseCosine) ? "-" : F(l.MeanPairwiseCosine)),11}  {Values(l.UpdateNorms)}");
     }
 
     static void AppendUpdates(StringBuilder s, IReadOnlyList<LayerDetails> layers, string note)

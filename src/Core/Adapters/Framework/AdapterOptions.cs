@@ -27,11 +27,19 @@ public sealed record AdapterOptions
     /// <summary>TT-LoRA output factors per module name (<c>plan --output-factors</c>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<int>>? OutputFactors { get; init; }
 
-    /// <summary>Refuses factors for a kind that has none, rather than ignoring them.</summary>
+    /// <summary>MoLA's experts per layer (<see cref="ExpertAllocation"/>).</summary>
+    public string? Allocation { get; init; }
+
+    /// <summary>MoLA's experts per token: one number or one per layer.</summary>
+    public string? TopK { get; init; }
+
+    /// <summary>Refuses settings of other kinds (TT factors, a MoLA allocation) rather than ignoring them.</summary>
     public void RejectFactors(AdapterKind kind)
     {
-        if (InputFactors is { Count: > 0 } || OutputFactors is { Count: > 0 })
+        if (kind != TtLoraKind.Instance && (InputFactors is { Count: > 0 } || OutputFactors is { Count: > 0 }))
             throw new TtLoraException($"--input-factors and --output-factors give tensor-train shapes; a {kind.Name} adapter has none");
+        if (kind != MolaKind.Instance && (Allocation is not null || TopK is not null))
+            throw new TtLoraException($"--allocation and --top-k place routed experts; a {kind.Name} adapter has none");
     }
 
     /// <summary>modules_to_save for these options.</summary>

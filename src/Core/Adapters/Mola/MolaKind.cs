@@ -19,7 +19,7 @@ public sealed class MolaKind : AdapterKind
     /// <summary>The reference recipe's rate.</summary>
     public override double DefaultLearningRate => 3e-4;
 
-    /// <summary>--rank is each expert's r (default 8); the allocation and routing settings come from <c>mola train</c>'s own options.</summary>
+    /// <summary>--rank is each expert's r (default 8); --allocation and --top-k place the experts; routing settings come from <c>mola train</c>'s own options.</summary>
     public override AdapterConfig FromOptions(AdapterOptions options)
     {
         options.RejectFactors(this);
@@ -27,6 +27,7 @@ public sealed class MolaKind : AdapterKind
         {
             R = options.Rank ?? 8, LoraAlpha = options.Alpha ?? 16, TargetModules = options.Targets ?? MolaConfig.AllProjections,
             LayersToTransform = options.Layers, ModulesToSave = options.ModulesToSave,
+            Allocation = options.Allocation ?? "2-4-6-8", TopKSpec = options.TopK ?? "2",
         };
     }
 

@@ -21,7 +21,13 @@ public sealed class TtLoraKind : AdapterKind
     /// <summary>The TT-LoRA MoE paper's rate.</summary>
     public override double DefaultLearningRate => 5e-3;
 
-    public override AdapterConfig FromOptions(AdapterOptions options) => new TtLoraConfig
+    public override AdapterConfig FromOptions(AdapterOptions options)
+    {
+        options.RejectFactors(this);
+        return FromCheckedOptions(options);
+    }
+
+    static TtLoraConfig FromCheckedOptions(AdapterOptions options) => new()
     {
         R = options.Rank ?? 5, Alpha = options.Alpha ?? TtLoraAdapter.DefaultAlpha, TargetModules = options.Targets ?? ["q_proj", "v_proj"],
         LayersToTransform = options.Layers, ModulesToSave = options.ModulesToSave,
