@@ -62,6 +62,16 @@ public class ToolPackageTests(PackagedRelease release)
     }
 
     [Fact]
+    public void TheToolsTorchSharpLoadsOnThisMachine()
+    {
+        // Writing a random checkpoint runs libtorch: on Debian 12 it loads only because packing marked the tool's copy.
+        string model = Path.Combine(release.Sub("tool-model"), "tiny");
+        Tool("model", "create", "--out", model, "--preset", "tiny", "--seed", "3");
+        Assert.True(File.Exists(Path.Combine(model, "model.safetensors")));
+        Assert.True(File.Exists(Path.Combine(model, "config.json")));
+    }
+
+    [Fact]
     public void TheInstalledKernelStartsTheToolAndRunsAMagicCell()
     {
         string prefix = release.Sub("jupyter-prefix");
