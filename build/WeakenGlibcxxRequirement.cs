@@ -6,11 +6,13 @@ using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
 // Sets VER_FLG_WEAK on the Vernaux entry naming Version in each library's .gnu.version_r section,
-// when the machine's libstdc++ does not provide that version. Idempotent; writes via temp file + rename.
+// when the machine's libstdc++ does not provide that version (or always, with OnlyWhenMachineLacksIt false: a tool
+// package is built here but loads elsewhere). Idempotent; writes via temp file + rename.
 public class WeakenGlibcxxRequirement : Task
 {
     [Required] public ITaskItem[] Libraries { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string Version { get; set; } = "";
+    public bool OnlyWhenMachineLacksIt { get; set; } = true;
 
     const uint ShtGnuVerneed = 0x6ffffffe;
     const ushort VerFlgWeak = 0x2;
@@ -25,17 +27,7 @@ public class WeakenGlibcxxRequirement : Task
 
     public override bool Execute()
     {
-        string? libstdcxx = Array.Find(LibstdcxxCandidates, File.Exists);
-        if (libstdcxx == null)
-        {
-            Log.LogMessage(MessageImportance.Low, "libstdc++.so.6 not found in the usual places; TorchSharp native library left as shipped.");
-            return true;
-        }
-        if (ContainsAscii(File.ReadAllBytes(libstdcxx), Version))
-        {
-            Log.LogMessage(MessageImportance.Low, $"{libstdcxx} provides {Version}; no patch needed.");
-            return true;
-        }
+        if (OnlyWhenMachineLacksIt && !MachineLacks()) return true;
         foreach (var item in Libraries)
         {
             string path = item.GetMetadata("FullPath");
@@ -48,7 +40,9 @@ public class WeakenGlibcxxRequirement : Task
                         string tmp = path + ".patching";
                         File.WriteAllBytes(tmp, elf);
                         File.Replace(tmp, path, null);
-                        Log.LogMessage(MessageImportance.High, $"Marked {Version} weak in {path} (this machine's libstdc++ lacks it).");
+                        Log.LogMessage(MessageImportance.High, OnlyWhenMachineLacksIt
+                            ? $"Marked {Version} weak in {path} (this machine's libstdc++ lacks it)."
+                            : $"Marked {Version} weak in {path} (for machines whose libstdc++ lacks it).");
                         break;
                     case Outcome.AlreadyWeak:
                         Log.LogMessage(MessageImportance.Low, $"{path}: {Version} already weak.");
@@ -64,6 +58,22 @@ public class WeakenGlibcxxRequirement : Task
             }
         }
         return !Log.HasLoggedErrors;
+    }
+
+    bool MachineLacks()
+    {
+        string? libstdcxx = Array.Find(LibstdcxxCandidates, File.Exists);
+        if (libstdcxx == null)
+        {
+            Log.LogMessage(MessageImportance.Low, "libstdc++.so.6 not found in the usual places; TorchSharp native library left as shipped.");
+            return false;
+        }
+        if (ContainsAscii(File.ReadAllBytes(libstdcxx), Version))
+        {
+            Log.LogMessage(MessageImportance.Low, $"{libstdcxx} provides {Version}; no patch needed.");
+            return false;
+        }
+        return true;
     }
 
     enum Outcome { Patched, AlreadyWeak, NotRequired }

@@ -6,7 +6,7 @@ namespace TtLora.Extension;
 
 /// <summary>
 /// Parses and runs one command line against the command set. Usage errors and <see cref="TtLoraException"/>s
-/// become one readable message on <paramref name="error"/> and a non-zero code; they never escape as exceptions.
+/// become one readable message on the <c>error</c> writer and a non-zero code; they never escape as exceptions.
 /// </summary>
 public static class CommandRunner
 {

@@ -11,6 +11,7 @@ namespace TtLora.Core.Demo;
 /// </summary>
 public static class DemoStageOne
 {
+    /// <summary>What the first half produced: the base's pretraining report, one expert per task, the tasks, and the log.</summary>
     public sealed record Result(PretrainReport Base, IReadOnlyList<ExpertManifest> Experts, IReadOnlyList<TaskSummary> Tasks, IReadOnlyList<string> Log);
 
     public static Result Run(DemoSettings settings, bool force, Action<string> log, IProgress<TrainingProgress>? progress, CancellationToken cancellation)

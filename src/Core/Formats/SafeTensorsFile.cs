@@ -5,7 +5,7 @@ namespace TtLora.Core.Formats;
 
 /// <summary>
 /// A safetensors file opened for reading. <see cref="Open"/> reads and validates only the header; each
-/// <see cref="Load"/> reads one tensor's bytes straight into a new tensor's memory, so loading one tensor never
+/// <see cref="Load(string)"/> reads one tensor's bytes straight into a new tensor's memory, so loading one tensor never
 /// reads the rest of the file. Loads use positional reads and may run concurrently.
 /// </summary>
 public sealed class SafeTensorsFile : ISafeTensorsReader

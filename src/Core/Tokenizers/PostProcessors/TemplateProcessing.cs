@@ -28,7 +28,7 @@ public sealed class TemplateProcessing : IPostProcessor
                 throw new ArgumentException($"template uses special token '{piece.Id}' that special_tokens does not define");
     }
 
-    /// <summary>A processor that puts <paramref name="bos"/> in front of every sequence (Llama style).</summary>
+    /// <summary>A processor that puts <paramref name="bosToken"/> in front of every sequence (Llama style).</summary>
     public static TemplateProcessing BosOnly(string bosToken, int bosId) => new(
         [new Piece(false, bosToken, 0), new Piece(true, "A", 0)],
         [new Piece(false, bosToken, 0), new Piece(true, "A", 0), new Piece(false, bosToken, 1), new Piece(true, "B", 1)],
