@@ -179,7 +179,7 @@ public class KernelSessionTests(KernelSession session, ITestOutputHelper log) : 
     }
 
     [Theory]
-    [InlineData("verb", new[] { "model" }, 10, 12)]
+    [InlineData("verb", new[] { "model", "mola" }, 10, 12)]
     [InlineData("subverb", new[] { "info" }, 16, 17)]
     [InlineData("option", new[] { "--device" }, 19, 24)]
     [InlineData("value", new[] { "auto", "cpu", "cuda" }, 28, 28)]
