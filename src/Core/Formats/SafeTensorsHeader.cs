@@ -93,7 +93,7 @@ internal sealed class SafeTensorsHeader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(headerBytes);
+            document = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

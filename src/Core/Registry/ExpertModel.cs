@@ -32,7 +32,7 @@ public sealed class ExpertModel : IDisposable
         {
             AdapterFiles.LoadInto(registry.PathOf(name), model);
             model.eval();
-            return new ExpertModel(manifest, model, HfTokenizer.FromPath(baseModelDir));
+            return new ExpertModel(manifest, model, HfTokenizer.ForModel(baseModelDir));
         }
         catch
         {

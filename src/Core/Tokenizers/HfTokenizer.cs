@@ -76,6 +76,24 @@ public sealed class HfTokenizer
     /// <summary>Vocabulary size including added tokens that are not already model tokens.</summary>
     public int VocabSize => Model.VocabSize + _addedTokens.Count(t => Model.TokenToId(t.Content) is null);
 
+    /// <summary>The file this tokenizer was read from, when it was read from one.</summary>
+    public string? SourcePath { get; private set; }
+
+    /// <summary>The largest id this tokenizer can produce (model vocabulary or added tokens).</summary>
+    public int HighestId => Math.Max(Model.HighestId, _addedTokens.Length > 0 ? _addedTokens.Max(t => t.Id) : -1);
+
+    /// <summary>
+    /// Throws when this tokenizer can produce ids outside a model's embedding table of <paramref name="vocabSize"/> rows,
+    /// naming both files: the model would fail on the first such token, deep inside libtorch.
+    /// </summary>
+    public HfTokenizer EnsureFits(int vocabSize, string modelDir)
+    {
+        if (HighestId >= vocabSize)
+            throw TtLoraException.InFile(SourcePath ?? modelDir, $"has token ids up to {HighestId}, but the model's config.json " +
+                $"({Path.Combine(modelDir, "config.json")}) has vocab_size {vocabSize}: the tokenizer does not belong to this model");
+        return this;
+    }
+
     /// <summary>
     /// Beginning-of-sequence id: from a tokenizer_config.json next to the file, else the special token
     /// the post-processor puts first, else a well-known added token (&lt;s&gt;, &lt;|begin_of_text|&gt;...).
@@ -183,7 +201,7 @@ public sealed class HfTokenizer
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(tokenizerJsonPath), new JsonDocumentOptions { MaxDepth = 256 });
+            document = JsonDocument.Parse(File.ReadAllBytes(tokenizerJsonPath), new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
@@ -201,12 +219,17 @@ public sealed class HfTokenizer
         using (document)
         {
             var tokenizer = FromJson(document.RootElement, new TokenizerJsonReader(tokenizerJsonPath));
+            tokenizer.SourcePath = tokenizerJsonPath;
             string? folder = Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath));
             if (folder is not null)
                 tokenizer._configuredSpecialTokens = SpecialTokenNames.FromConfigFile(Path.Combine(folder, "tokenizer_config.json"));
             return tokenizer;
         }
     }
+
+    /// <summary>The tokenizer.json of a model folder, checked against the model's vocab_size.</summary>
+    public static HfTokenizer ForModel(string modelDir) =>
+        FromPath(modelDir).EnsureFits(Models.LlamaConfig.Load(Path.Combine(modelDir, "config.json")).VocabSize, modelDir);
 
     /// <summary>Loads a tokenizer.json file, or the tokenizer.json inside a model folder.</summary>
     /// <exception cref="TtLoraException">Nothing loadable at <paramref name="fileOrModelDir"/>.</exception>

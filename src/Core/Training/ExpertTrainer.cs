@@ -24,9 +24,11 @@ public static class ExpertTrainer
         ExpertRegistry.ValidateName(name);
         if (data.Train.Count == 0 || data.Validation.Count == 0)
             throw new TtLoraException($"task \"{data.Task.Name}\": training needs non-empty train and validation splits");
+        // Claimed before any work: a second writer of this name is refused now, not after both have trained.
+        using var claim = registry.Claim(name);
         var clock = Stopwatch.StartNew();
         device ??= CPU;
-        var tokenizer = HfTokenizer.FromPath(baseModelDir);
+        var tokenizer = HfTokenizer.ForModel(baseModelDir);
         int numLabels = data.Task.LabelNames.Count;
         string fingerprint = ModelFingerprint.Compute(baseModelDir);
 
@@ -92,8 +94,8 @@ public static class ExpertTrainer
                         tokens / trainClock.Elapsed.TotalSeconds, trainClock.Elapsed));
                 }
                 var (valLoss, valAccuracy) = Evaluate(model, validBatches, options.BatchSize, device, cancellation);
-                history.Add(new JsonObject { ["epoch"] = epoch, ["train_loss"] = lossSum / seen, ["train_accuracy"] = (double)correct / seen,
-                    ["validation_loss"] = valLoss, ["validation_accuracy"] = valAccuracy });
+                history.Add(new JsonObject { ["epoch"] = epoch, ["train_loss"] = ExpertManifest.Measured(lossSum / seen), ["train_accuracy"] = ExpertManifest.Measured((double)correct / seen),
+                    ["validation_loss"] = ExpertManifest.Measured(valLoss), ["validation_accuracy"] = ExpertManifest.Measured(valAccuracy) });
                 progress?.Report(new TrainingProgress("validate", step, totalSteps, epoch, lossSum / seen, (double)correct / seen,
                     tokens / trainClock.Elapsed.TotalSeconds, trainClock.Elapsed, valLoss, valAccuracy));
                 if (valAccuracy > bestAccuracy || (valAccuracy == bestAccuracy && valLoss < bestValLoss))
@@ -135,18 +137,12 @@ public static class ExpertTrainer
                 TrainingConfig = options.ToJson(),
                 History = history,
             };
-            string staging = registry.CreateStaging(name);
-            try
+            claim.Write(staging =>
             {
                 AdapterFiles.Save(staging, model, config with { BaseModelNameOrPath = Path.GetFullPath(baseModelDir) });
                 manifest.Save(staging);
                 cancellation.ThrowIfCancellationRequested();
-                registry.Publish(staging, name);
-            }
-            finally
-            {
-                if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-            }
+            });
             return manifest;
         }
         finally

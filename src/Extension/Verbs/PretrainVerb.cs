@@ -50,6 +50,8 @@ internal static class PretrainVerb
             };
             if (options.Steps < 1 || options.BatchSize < 1 || options.SequenceLength < 8)
                 throw new TtLoraException("--steps and --batch-size must be positive and --seq-len at least 8");
+            options.Validate();
+            AtomicFolder.EnsureWritable(dir, "--out");
             var corpus = PretrainingCorpus.Build(new PretrainingOptions { IncludeDictionary = parse.GetValue(dictionary) });
             var report = Pretrainer.Run(corpus.TrainTexts.ToList(), corpus.ValidationTexts.ToList(), dir, options,
                 new CallbackProgress<TrainingProgress>(context.Progress), context.Cancellation);
