@@ -130,6 +130,32 @@ public sealed class HfTokenizer
     /// <summary>Encodes <paramref name="text"/>.</summary>
     /// <param name="text">The text.</param>
     /// <param name="addSpecialTokens">Let the post-processor add special tokens (BOS for Llama).</param>
+    /// <summary>
+    /// The first <paramref name="maxTokens"/> ids of <see cref="Encode"/>, without tokenizing all of a huge text: a
+    /// prefix cut at whitespace is tokenized, and grown until it yields comfortably more tokens than needed, so a
+    /// 50 MB row costs what its first tokens cost. Cutting between words leaves every earlier word's tokens as the
+    /// whole text gives them; the margin keeps end-of-text special tokens out of the result.
+    /// </summary>
+    public int[] EncodeFirst(string text, int maxTokens)
+    {
+        const int Margin = 8;
+        for (long chars = Math.Max(4096L, 16L * maxTokens); ; chars *= 4)
+        {
+            if (chars >= text.Length) return Encode(text).Ids.Take(maxTokens).ToArray();
+            int cut = PrefixEnd(text, (int)chars);
+            var ids = Encode(text[..cut]).Ids;
+            if (ids.Count >= maxTokens + Margin) return ids.Take(maxTokens).ToArray();
+        }
+    }
+
+    // The last whitespace in the second half of the first `chars` characters, else `chars` (never inside a surrogate pair).
+    static int PrefixEnd(string text, int chars)
+    {
+        for (int i = chars; i > chars / 2; i--)
+            if (char.IsWhiteSpace(text[i])) return i;
+        return char.IsLowSurrogate(text[chars]) ? chars - 1 : chars;
+    }
+
     public TokenizerEncoding Encode(string text, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(text);

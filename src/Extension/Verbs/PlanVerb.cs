@@ -31,6 +31,7 @@ internal static class PlanVerb
             var layerList = parse.GetValue(layers) is string spec ? LayerRange.Parse(spec, model.NumHiddenLayers) : null;
             var targetList = CommonOptions.SplitList(parse.GetValue(targets));
             int headLabels = parse.GetValue(labels);
+            if (headLabels is < 0 or > 1 << 20) throw new TtLoraException($"--labels must be between 0 and {1 << 20:N0}, got {headLabels}");
             AdapterConfig adapterConfig = parse.GetValue(adapter) switch
             {
                 "tt-lora" => new TtLoraConfig

@@ -40,7 +40,9 @@ public sealed class WireCodec(MessageSigner signer, ReplayGuard replays)
         {
             try
             {
-                parts[i] = JsonNode.Parse(signed[i]) as JsonObject ?? throw new JsonException("not an object");
+                // Duplicated keys are rejected here rather than throwing when the object is first read.
+                parts[i] = JsonNode.Parse(signed[i], documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                    ?? throw new JsonException("not an object");
             }
             catch (JsonException e)
             {
