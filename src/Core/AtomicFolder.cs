@@ -92,6 +92,8 @@ public static class AtomicFolder
             throw new TtLoraException($"{option}: the folder name is {name.Length} characters long; at most {MaxNameLength} fit");
         if (File.Exists(full)) throw new TtLoraException($"{option}: {full} is a file, not a folder");
         string parent = Path.GetDirectoryName(full)!;
+        for (string? up = parent; up is not null; up = Path.GetDirectoryName(up))
+            if (File.Exists(up)) throw new TtLoraException($"{option}: {up} is a file, not a folder");
         try
         {
             Directory.CreateDirectory(parent);
