@@ -12,5 +12,16 @@ public static class StrictJson
 {
     static readonly JsonDocumentOptions Options = new() { AllowDuplicateProperties = false, MaxDepth = 256 };
 
-    public static JsonNode? Parse(string text) => JsonNode.Parse(text, documentOptions: Options);
+    public static JsonNode? Parse(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text, documentOptions: Options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The duplicate check unescapes every key; a lone surrogate escape in one fails there.
+            throw new JsonException(e.Message, e);
+        }
+    }
 }

@@ -95,7 +95,7 @@ internal sealed class SafeTensorsHeader
         {
             document = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw TtLoraException.InFile(path, $"header is not valid JSON: {e.Message}");
         }

@@ -112,7 +112,15 @@ public sealed record LlamaConfig
         {
             throw TtLoraException.InFile(path, $"not valid JSON ({e.Message})");
         }
-        return Parse(json, path);
+        try
+        {
+            return Parse(json, path);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // Text the JSON parser accepts but cannot turn into a value (a lone surrogate escape, say).
+            throw TtLoraException.InFile(path, $"a field holds a value that cannot be read ({e.Message})");
+        }
     }
 
     public static LlamaConfig Parse(JsonObject json, string source)

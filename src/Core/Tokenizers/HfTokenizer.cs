@@ -229,7 +229,7 @@ public sealed class HfTokenizer
         {
             document = JsonDocument.Parse(File.ReadAllBytes(tokenizerJsonPath), new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw TtLoraException.InFile(tokenizerJsonPath, $"not valid JSON: {ex.Message}");
         }
@@ -244,7 +244,16 @@ public sealed class HfTokenizer
 
         using (document)
         {
-            var tokenizer = FromJson(document.RootElement, new TokenizerJsonReader(tokenizerJsonPath));
+            HfTokenizer tokenizer;
+            try
+            {
+                tokenizer = FromJson(document.RootElement, new TokenizerJsonReader(tokenizerJsonPath));
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+            {
+                // Text the JSON parser accepts but cannot turn into a string (invalid UTF-8, a lone surrogate escape).
+                throw TtLoraException.InFile(tokenizerJsonPath, $"a field holds text that cannot be read ({e.Message})");
+            }
             tokenizer.SourcePath = tokenizerJsonPath;
             string? folder = Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath));
             if (folder is not null)

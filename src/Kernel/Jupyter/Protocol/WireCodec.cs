@@ -44,7 +44,7 @@ public sealed class WireCodec(MessageSigner signer, ReplayGuard replays)
                 parts[i] = JsonNode.Parse(signed[i], documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                     ?? throw new JsonException("not an object");
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
                 return new(null, $"{names[i]} is not a JSON object ({e.Message})");
             }
