@@ -10,7 +10,8 @@ namespace TtLora.Kernel.Tests.Reliability;
 /// usage) with exactly one line on stderr naming the file, field or option, no stack trace, no bug report, and
 /// nothing written where the command would write.
 /// </summary>
-public class BadInputTests(ReliabilityWorkspace ws, ITestOutputHelper output) : IClassFixture<ReliabilityWorkspace>
+[Collection(ReliabilityCollection.Name)]
+public class BadInputTests(ReliabilityWorkspace ws, ITestOutputHelper output)
 {
     /// <param name="Setup">Prepares the broken input in a case folder and returns the arguments.</param>
     public sealed record Case(string Name, int ExitCode, string Expected, Func<ReliabilityWorkspace, string, string[]> Setup);
