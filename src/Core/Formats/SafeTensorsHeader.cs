@@ -93,7 +93,8 @@ internal sealed class SafeTensorsHeader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { AllowDuplicateProperties = false });
+            // Duplicate tensor names are reported by the check below, which names them.
+            document = JsonDocument.Parse(headerBytes);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
