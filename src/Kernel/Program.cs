@@ -21,6 +21,16 @@ public static class Program
             e.Cancel = true;
             cancel.Cancel();
         };
+        bool kernel = args.Length > 0 && args[0] == KernelCommand.Name;
+        // A bug on a background thread ends the process anyway; it ends with one line and a log, not a raw trace.
+        // (The kernel reports such failures to its front end itself.)
+        if (!kernel) AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            if (e.ExceptionObject is not Exception failure) return;
+            Console.Error.WriteLine($"error: {FailureReport.Describe(failure, args)}");
+            Console.Error.Flush();
+            Environment.Exit(CommandRunner.InternalError);
+        };
         var progress = new TerminalProgress(Console.Error);
         var context = new CommandContext
         {
@@ -34,6 +44,6 @@ public static class Program
         int Run() => CommandRunner.Run(args, context, Console.Out, Console.Error,
             root => root.Add(KernelCommand.Build(Console.Out, Console.Error)));
         // The kernel talks to Jupyter, not to a person: no progress display around it.
-        return args.Length > 0 && args[0] == KernelCommand.Name ? Run() : progress.Run(Run);
+        return kernel ? Run() : progress.Run(Run);
     }
 }

@@ -70,6 +70,9 @@ public sealed class SafeTensorsCheckpoint : ISafeTensorsReader
             return new SafeTensorsCheckpoint(folder, [file], file.Names,
                 file.Names.ToDictionary(n => n, _ => file, StringComparer.Ordinal), isSharded: false, totalSize: null);
         }
+        foreach (var name in new[] { IndexFileName, SingleFileName })
+            if (Directory.Exists(Path.Combine(folder, name)))
+                throw TtLoraException.InFile(Path.Combine(folder, name), "is a folder; expected the weights file of that name");
         throw TtLoraException.InFile(folder,
             $"no weights found: expected {IndexFileName} (sharded) or {SingleFileName} in this folder");
     }

@@ -93,9 +93,10 @@ internal sealed class SafeTensorsHeader
         JsonDocument document;
         try
         {
+            // Duplicate tensor names are reported by the check below, which names them.
             document = JsonDocument.Parse(headerBytes);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw TtLoraException.InFile(path, $"header is not valid JSON: {e.Message}");
         }

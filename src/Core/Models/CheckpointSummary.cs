@@ -16,7 +16,8 @@ public sealed record CheckpointSummary(
     {
         var config = LlamaCheckpoint.LoadConfig(dir);
         string configPath = Path.Combine(dir, "config.json");
-        string architecture = (JsonNode.Parse(File.ReadAllText(configPath))?["architectures"] as JsonArray)?.FirstOrDefault()?.GetValue<string>() ?? "LlamaForCausalLM";
+        string architecture = (StrictJson.Parse(File.ReadAllText(configPath))?["architectures"] as JsonArray)?.FirstOrDefault() is JsonValue named
+            && named.TryGetValue(out string? declared) ? declared : "LlamaForCausalLM";
         long total = 0;
         var byDType = new SortedDictionary<string, long>();
         using (var files = SafeTensorsCheckpoint.Open(dir))

@@ -15,7 +15,9 @@ public static class LlamaCheckpoint
     public static LlamaForCausalLM LoadCausalLM(string dir, Device? device = null, ScalarType? dtype = null)
     {
         var config = LoadConfig(dir);
-        var model = new LlamaForCausalLM(config, device, dtype ?? DeviceSelector.ResolveDType(config.TorchDtype));
+        var type = dtype ?? DeviceSelector.ResolveDType(config.TorchDtype);
+        using (var files = SafeTensorsCheckpoint.Open(dir)) CheckBeforeAllocating(config, files, dir, type);
+        var model = new LlamaForCausalLM(config, device, type);
         try
         {
             // A tied checkpoint may still carry lm_head.weight (it equals the embeddings); the classifier head is not ours.
@@ -49,7 +51,9 @@ public static class LlamaCheckpoint
             labels = numLabels ?? config.Labels?.Count
                 ?? throw TtLoraException.InFile(dir, "the checkpoint has no classification head (score.weight) and no number of labels was given");
         }
-        var model = new LlamaForSequenceClassification(config, labels, device, dtype ?? DeviceSelector.ResolveDType(config.TorchDtype));
+        var type = dtype ?? DeviceSelector.ResolveDType(config.TorchDtype);
+        CheckBeforeAllocating(config, files, dir, type);
+        var model = new LlamaForSequenceClassification(config, labels, device, type);
         try
         {
             if (!files.Contains("score.weight")) InitializeNormal(model.Score.weight!, seed);
@@ -61,6 +65,21 @@ public static class LlamaCheckpoint
             throw;
         }
         return model;
+    }
+
+    /// <summary>
+    /// Checks what can be checked from the headers alone before the model is allocated: that it fits in memory and
+    /// that the embedding matrix has the shape config.json implies (a wrong vocab_size or hidden_size shows here).
+    /// </summary>
+    static void CheckBeforeAllocating(LlamaConfig config, SafeTensorsCheckpoint files, string dir, ScalarType dtype)
+    {
+        config.EnsureFitsInMemory(Path.Combine(dir, "config.json"), dtype is ScalarType.Float32 ? 4 : 2);
+        const string embeddings = "model.embed_tokens.weight";
+        if (!files.Contains(embeddings)) return;
+        var shape = files.Info(embeddings).Shape;
+        if (shape.Length != 2 || shape[0] != config.VocabSize || shape[1] != config.HiddenSize)
+            throw TtLoraException.InFile(files.PathOf(embeddings), $"tensor \"{embeddings}\" has shape [{string.Join(",", shape)}] " +
+                $"but config.json implies [{config.VocabSize},{config.HiddenSize}] (vocab_size, hidden_size)");
     }
 
     public static LlamaConfig LoadConfig(string dir)

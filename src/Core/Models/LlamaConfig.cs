@@ -36,6 +36,35 @@ public sealed record LlamaConfig
 
     public int? EosTokenId => EosTokenIds.Count > 0 ? EosTokenIds[0] : null;
 
+    /// <summary>Largest vocabulary accepted (published Llama-family vocabularies are at most about 260k).</summary>
+    public const int MaxVocabSize = 1 << 22;
+    /// <summary>Largest hidden width accepted (the largest published Llama has 16,384).</summary>
+    public const int MaxWidth = 1 << 16;
+
+    /// <summary>Parameters of the decoder and its language-model head, counted from the shape alone (no allocation).</summary>
+    public long ParameterCount()
+    {
+        long h = HiddenSize, kv = (long)NumKeyValueHeads * HeadDim, q = (long)NumAttentionHeads * HeadDim;
+        long attention = h * q + 2 * h * kv + q * h + (AttentionBias ? q + 2 * kv + h : 0);
+        long mlp = 3 * h * IntermediateSize + (MlpBias ? 2L * IntermediateSize + h : 0);
+        long layer = attention + mlp + 2 * h;
+        long embeddings = (long)VocabSize * h;
+        return NumHiddenLayers * layer + embeddings + h + (TieWordEmbeddings ? 0 : embeddings);
+    }
+
+    /// <summary>
+    /// Throws a <see cref="TtLoraException"/> when the model this config describes cannot fit in this process's memory
+    /// at <paramref name="bytesPerValue"/> bytes a value, before anything is allocated.
+    /// </summary>
+    public void EnsureFitsInMemory(string source, int bytesPerValue)
+    {
+        long bytes = ParameterCount() * bytesPerValue;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (available > 0 && bytes > available)
+            throw TtLoraException.InFile(source, $"describes a model of {ParameterCount():N0} parameters ({bytes / 1e9:0.0} GB), " +
+                $"more than this machine's memory ({available / 1e9:0.0} GB)");
+    }
+
     /// <summary>Throws a <see cref="TtLoraException"/> naming the field when the shape cannot work.</summary>
     public LlamaConfig Validated(string source)
     {
@@ -43,14 +72,21 @@ public sealed record LlamaConfig
         {
             if (!ok) throw TtLoraException.InFile(source, $"field \"{field}\" {expected}");
         }
-        Require(VocabSize > 0, "vocab_size", "must be a positive integer");
-        Require(HiddenSize > 0, "hidden_size", "must be a positive integer");
-        Require(IntermediateSize > 0, "intermediate_size", "must be a positive integer");
-        Require(NumHiddenLayers > 0, "num_hidden_layers", "must be a positive integer");
-        Require(NumAttentionHeads > 0, "num_attention_heads", "must be a positive integer");
+        void Size(int value, string field, int most) =>
+            Require(value > 0 && value <= most, field, $"must be a positive integer of at most {most:N0}, got {value}");
+        // Bounds far above any published Llama-family model, so a typo or a hostile file fails here, not in a
+        // multi-gigabyte allocation.
+        Size(VocabSize, "vocab_size", MaxVocabSize);
+        Size(HiddenSize, "hidden_size", MaxWidth);
+        Size(IntermediateSize, "intermediate_size", 4 * MaxWidth);
+        Size(NumHiddenLayers, "num_hidden_layers", 1024);
+        Size(NumAttentionHeads, "num_attention_heads", 1024);
+        Size(MaxPositionEmbeddings, "max_position_embeddings", 1 << 24);
         Require(NumKeyValueHeads > 0 && NumAttentionHeads % NumKeyValueHeads == 0, "num_key_value_heads",
             $"must divide num_attention_heads ({NumAttentionHeads}), got {NumKeyValueHeads}");
-        Require(HeadDim > 0 && HeadDim % 2 == 0, "head_dim", $"must be a positive even integer, got {HeadDim}");
+        Require(HeadDim > 0 && HeadDim % 2 == 0 && HeadDim <= 4096, "head_dim", $"must be a positive even integer of at most 4,096, got {HeadDim}");
+        Require((long)NumAttentionHeads * HeadDim <= 4L * MaxWidth, "head_dim",
+            $"times num_attention_heads ({NumAttentionHeads} x {HeadDim}) must be at most {4 * MaxWidth:N0}");
         Require(RmsNormEps > 0, "rms_norm_eps", "must be positive");
         Require(RopeTheta > 0, "rope_theta", "must be positive");
         Require(HiddenAct == "silu", "hidden_act", $"must be \"silu\" (SwiGLU), got \"{HiddenAct}\"");
@@ -69,14 +105,22 @@ public sealed record LlamaConfig
         JsonObject json;
         try
         {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            json = StrictJson.Parse(File.ReadAllText(path)) as JsonObject
                 ?? throw TtLoraException.InFile(path, "expected a JSON object");
         }
         catch (JsonException e)
         {
             throw TtLoraException.InFile(path, $"not valid JSON ({e.Message})");
         }
-        return Parse(json, path);
+        try
+        {
+            return Parse(json, path);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // Text the JSON parser accepts but cannot turn into a value (a lone surrogate escape, say).
+            throw TtLoraException.InFile(path, $"a field holds a value that cannot be read ({e.Message})");
+        }
     }
 
     public static LlamaConfig Parse(JsonObject json, string source)
@@ -119,9 +163,11 @@ public sealed record LlamaConfig
         var labels = new string[id2label.Count];
         foreach (var (key, value) in id2label)
         {
-            if (!int.TryParse(key, out int id) || id < 0 || id >= labels.Length || value is null)
+            if (!int.TryParse(key, out int id) || id < 0 || id >= labels.Length || labels[id] is not null)
                 throw TtLoraException.InFile(source, $"field \"id2label\" must map 0..{labels.Length - 1} to names, found key \"{key}\"");
-            labels[id] = value.GetValue<string>();
+            if (value is not JsonValue name || name.GetValueKind() != JsonValueKind.String)
+                throw TtLoraException.InFile(source, $"field \"id2label\" must map ids to label names (strings), got {value?.ToJsonString() ?? "null"} for \"{key}\"");
+            labels[id] = name.GetValue<string>();
         }
         return labels;
     }

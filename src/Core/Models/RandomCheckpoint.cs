@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace TtLora.Core.Models;
 
-/// <summary>Writes a randomly initialised causal LM checkpoint folder, optionally with a tokenizer sized to it.</summary>
+/// <summary>
+/// Writes a randomly initialised causal LM checkpoint folder, optionally with a tokenizer sized to it. The folder is
+/// written whole: an existing one is replaced in one swap, never left half old and half new.
+/// </summary>
 public static class RandomCheckpoint
 {
     public static void Create(string dir, LlamaConfig config, string? tokenizerPath, long seed, ScalarType dtype = ScalarType.Float32)
@@ -19,14 +22,21 @@ public static class RandomCheckpoint
                 PadTokenId = tokenizer.EosId ?? config.PadTokenId,
             };
         }
+        config.Validated("--config").EnsureFitsInMemory("--config", dtype is ScalarType.Float32 ? 4 : 2);
+        AtomicFolder.EnsureWritable(dir, "--out");
+        using var claim = FolderClaim.Acquire(dir, $"model folder {dir}");
         torch.manual_seed(seed);
-        using var model = new LlamaForCausalLM(config.Validated("--config"));
+        using var model = new LlamaForCausalLM(config);
         LlamaInitializer.Initialize(model, seed);
-        LlamaCheckpoint.Save(model, dir, dtype);
-        if (tokenizerPath is not null)
+        // Config, weights and tokenizer are swapped in together: an older folder's files never mix with these.
+        claim.Write(staging =>
         {
-            string source = Directory.Exists(tokenizerPath) ? Path.Combine(tokenizerPath, "tokenizer.json") : tokenizerPath;
-            AtomicFile.WriteAllBytes(Path.Combine(dir, "tokenizer.json"), File.ReadAllBytes(source));
-        }
+            LlamaCheckpoint.Save(model, staging, dtype);
+            if (tokenizerPath is not null)
+            {
+                string source = Directory.Exists(tokenizerPath) ? Path.Combine(tokenizerPath, "tokenizer.json") : tokenizerPath;
+                AtomicFile.WriteAllBytes(Path.Combine(staging, "tokenizer.json"), File.ReadAllBytes(source));
+            }
+        });
     }
 }

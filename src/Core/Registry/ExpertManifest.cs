@@ -49,8 +49,8 @@ public sealed record ExpertManifest
         ["validation_loss"] = Measured(ValidationLoss),
         ["test_accuracy"] = Measured(TestAccuracy),
         ["majority_baseline"] = Measured(MajorityBaseline),
-        ["training_seconds"] = TrainingSeconds,
-        ["tokens_per_second"] = TokensPerSecond,
+        ["training_seconds"] = Measured(TrainingSeconds),
+        ["tokens_per_second"] = Measured(TokensPerSecond),
         ["epochs_run"] = EpochsRun,
         ["best_epoch"] = BestEpoch,
         ["base_model"] = BaseModel,
@@ -62,7 +62,7 @@ public sealed record ExpertManifest
     };
 
     /// <summary>JSON has no NaN or Infinity: a value never measured (no test split) or diverged is written as null.</summary>
-    static JsonNode? Measured(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
+    public static JsonNode? Measured(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
     public void Save(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName),
         ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
@@ -73,7 +73,7 @@ public sealed record ExpertManifest
         if (!File.Exists(path)) throw TtLoraException.InFile(folder, $"not an expert ({FileName} is missing)");
         try
         {
-            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            var json = StrictJson.Parse(File.ReadAllText(path)) as JsonObject ?? throw TtLoraException.InFile(path, "expected a JSON object");
             string Str(string f) => json[f]?.GetValue<string>() ?? throw TtLoraException.InFile(path, $"field \"{f}\" is missing");
             double Num(string f) => json[f]?.GetValue<double>() ?? double.NaN;
             return new ExpertManifest

@@ -32,7 +32,7 @@ public sealed class ExpertModel : IDisposable
         {
             AdapterFiles.LoadInto(registry.PathOf(name), model);
             model.eval();
-            return new ExpertModel(manifest, model, HfTokenizer.FromPath(baseModelDir));
+            return new ExpertModel(manifest, model, HfTokenizer.ForModel(baseModelDir));
         }
         catch
         {
@@ -47,7 +47,7 @@ public sealed class ExpertModel : IDisposable
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         int pad = Model.Config.PadTokenId ?? Model.Config.EosTokenId ?? 0;
-        var rows = texts.Select(t => Tokenizer.Encode(t).Ids.Take(maxLength).Select(i => (long)i).ToArray()).ToArray();
+        var rows = texts.Select(t => Tokenizer.EncodeFirst(t, maxLength).Select(i => (long)i).ToArray()).ToArray();
         int width = Math.Max(1, rows.Max(r => r.Length));
         var ids = new long[rows.Length * width];
         var mask = new long[rows.Length * width];

@@ -51,7 +51,7 @@ public sealed class RoutedModel : IDisposable
                 throw new TtLoraException($"router \"{routerName}\" was trained on base model {config.BaseModel} ({config.BaseModelFingerprint}), but {baseDir} is a different model ({fingerprint})");
             var mixture = ExpertMixture.Load(registry, config.Experts, baseDir, device);
             int length = maxLength ?? (config.Training["max_length"] is System.Text.Json.Nodes.JsonValue v ? v.GetValue<int>() : 128);
-            return new RoutedModel(config, router, mixture, HfTokenizer.FromPath(baseDir), baseDir, length);
+            return new RoutedModel(config, router, mixture, HfTokenizer.ForModel(baseDir), baseDir, length);
         }
         catch
         {

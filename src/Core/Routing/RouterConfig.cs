@@ -70,7 +70,7 @@ public sealed record RouterConfig
         if (!File.Exists(path)) throw TtLoraException.InFile(folder, $"not a router ({FileName} is missing)");
         try
         {
-            var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            var json = StrictJson.Parse(File.ReadAllText(path)) as JsonObject ?? throw TtLoraException.InFile(path, "expected a JSON object");
             string Str(string f) => json[f]?.GetValue<string>() ?? throw TtLoraException.InFile(path, $"field \"{f}\" is missing");
             int Int(string f) => json[f]?.GetValue<int>() ?? throw TtLoraException.InFile(path, $"field \"{f}\" is missing");
             IReadOnlyList<string> List(string f) => json[f]?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? throw TtLoraException.InFile(path, $"field \"{f}\" is missing");

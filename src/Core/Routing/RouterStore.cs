@@ -43,24 +43,29 @@ public sealed class RouterStore
         return RouterConfig.Load(PathOf(name));
     }
 
-    /// <summary>Writes a router's config and weights and makes it visible under its name (replacing an older one).</summary>
-    public void Save(RouterConfig config, Router router)
+    /// <summary>The right to write the router <paramref name="name"/> (see <see cref="FolderClaim"/>).</summary>
+    public FolderClaim Claim(string name)
     {
-        ExpertRegistry.ValidateName(config.Name);
-        string staging = AtomicFolder.Stage(Root, config.Name);
-        try
+        ExpertRegistry.ValidateName(name);
+        AtomicFolder.EnsureWritable(PathOf(name), "--registry");
+        return FolderClaim.Acquire(PathOf(name), $"router \"{name}\" in {Root}");
+    }
+
+    /// <summary>
+    /// Writes a router's config and weights and makes it visible under its name (replacing an older one), under
+    /// <paramref name="claim"/> when the caller holds it already.
+    /// </summary>
+    public void Save(RouterConfig config, Router router, FolderClaim? claim = null)
+    {
+        using var own = claim is null ? Claim(config.Name) : null;
+        (claim ?? own!).Write(staging =>
         {
             using (var scope = NewDisposeScope())
                 SafeTensorsWriter.Write(Path.Combine(staging, RouterConfig.WeightsFileName),
                     router.NamedTensors().Select(p => (p.Name, p.Value.detach().to(ScalarType.Float32, CPU).contiguous())),
                     new Dictionary<string, string> { ["format"] = "pt" });
             config.Save(staging);
-            AtomicFolder.Publish(staging, PathOf(config.Name));
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
+        });
     }
 
     /// <summary>

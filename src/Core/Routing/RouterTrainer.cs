@@ -22,12 +22,14 @@ public static class RouterTrainer
     public static RouterConfig Train(string baseModelDir, ExpertRegistry registry, IReadOnlyList<string> experts, IReadOnlyList<TaskSplits> tasks,
         string name, RouterTrainingOptions options, Device? device = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        ExpertRegistry.ValidateName(name);
+        var store = new RouterStore(registry);
+        // Claimed before training: a second writer of this router name is refused now, not after both have trained.
+        using var claim = store.Claim(name);
         var (config, router) = Fit(baseModelDir, registry, experts, tasks, name, options, device, progress, cancellation);
         using (router)
         {
             cancellation.ThrowIfCancellationRequested();
-            new RouterStore(registry).Save(config, router);
+            store.Save(config, router, claim);
         }
         return config;
     }
@@ -55,7 +57,7 @@ public static class RouterTrainer
         if (trainMix.Count == 0 || validMix.Count == 0)
             throw new TtLoraException($"router \"{name}\": every task needs training and validation examples (a balanced mix of these tasks is empty)");
 
-        var tokenizer = HfTokenizer.FromPath(baseModelDir);
+        var tokenizer = HfTokenizer.ForModel(baseModelDir);
         using var model = LlamaCheckpoint.LoadClassifier(baseModelDir, 2, device);
         model.eval();
         foreach (var p in model.parameters()) p.requires_grad = false;

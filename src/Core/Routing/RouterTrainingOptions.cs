@@ -43,8 +43,8 @@ public sealed record RouterTrainingOptions
         if (Epochs < 1) throw new TtLoraException($"--epochs must be at least 1, got {Epochs}");
         if (BatchSize < 1) throw new TtLoraException($"--batch-size must be at least 1, got {BatchSize}");
         if (Patience < 1) throw new TtLoraException($"--patience must be at least 1, got {Patience}");
-        if (LearningRate <= 0) throw new TtLoraException($"--lr must be positive, got {LearningRate}");
-        if (LossWeight <= 0) throw new TtLoraException($"the routing loss weight must be positive, got {LossWeight}");
+        if (!double.IsFinite(LearningRate) || LearningRate <= 0 || LearningRate > 1) throw new TtLoraException($"--lr must be a positive number of at most 1, got {LearningRate}");
+        if (!double.IsFinite(LossWeight) || LossWeight <= 0) throw new TtLoraException($"the routing loss weight must be positive, got {LossWeight}");
         if (MaxLength < 2) throw new TtLoraException($"--max-length must be at least 2, got {MaxLength}");
         if (Mix == MixStrategy.Capped && Cap is not > 0) throw new TtLoraException("--mix capped needs --cap N (N > 0)");
         if (Pooling != RouterPooling.Last && !RouterPoolings.Applies(Kind))

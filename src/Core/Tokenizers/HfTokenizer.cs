@@ -76,6 +76,24 @@ public sealed class HfTokenizer
     /// <summary>Vocabulary size including added tokens that are not already model tokens.</summary>
     public int VocabSize => Model.VocabSize + _addedTokens.Count(t => Model.TokenToId(t.Content) is null);
 
+    /// <summary>The file this tokenizer was read from, when it was read from one.</summary>
+    public string? SourcePath { get; private set; }
+
+    /// <summary>The largest id this tokenizer can produce (model vocabulary or added tokens).</summary>
+    public int HighestId => Math.Max(Model.HighestId, _addedTokens.Length > 0 ? _addedTokens.Max(t => t.Id) : -1);
+
+    /// <summary>
+    /// Throws when this tokenizer can produce ids outside a model's embedding table of <paramref name="vocabSize"/> rows,
+    /// naming both files: the model would fail on the first such token, deep inside libtorch.
+    /// </summary>
+    public HfTokenizer EnsureFits(int vocabSize, string modelDir)
+    {
+        if (HighestId >= vocabSize)
+            throw TtLoraException.InFile(SourcePath ?? modelDir, $"has token ids up to {HighestId}, but the model's config.json " +
+                $"({Path.Combine(modelDir, "config.json")}) has vocab_size {vocabSize}: the tokenizer does not belong to this model");
+        return this;
+    }
+
     /// <summary>
     /// Beginning-of-sequence id: from a tokenizer_config.json next to the file, else the special token
     /// the post-processor puts first, else a well-known added token (&lt;s&gt;, &lt;|begin_of_text|&gt;...).
@@ -108,6 +126,32 @@ public sealed class HfTokenizer
     /// <summary>The token string of an id, or null when the id is unknown.</summary>
     public string? IdToToken(int id) =>
         _addedById.TryGetValue(id, out var added) ? added.Content : Model.IdToToken(id);
+
+    /// <summary>
+    /// The first <paramref name="maxTokens"/> ids of <see cref="Encode"/>, without tokenizing all of a huge text: a
+    /// prefix cut at whitespace is tokenized, and grown until it yields comfortably more tokens than needed, so a
+    /// 50 MB row costs what its first tokens cost. Cutting between words leaves every earlier word's tokens as the
+    /// whole text gives them; the margin keeps end-of-text special tokens out of the result.
+    /// </summary>
+    public int[] EncodeFirst(string text, int maxTokens)
+    {
+        const int Margin = 8;
+        for (long chars = Math.Max(4096L, 16L * maxTokens); ; chars *= 4)
+        {
+            if (chars >= text.Length) return Encode(text).Ids.Take(maxTokens).ToArray();
+            int cut = PrefixEnd(text, (int)chars);
+            var ids = Encode(text[..cut]).Ids;
+            if (ids.Count >= maxTokens + Margin) return ids.Take(maxTokens).ToArray();
+        }
+    }
+
+    // The last whitespace in the second half of the first `chars` characters, else `chars` (never inside a surrogate pair).
+    static int PrefixEnd(string text, int chars)
+    {
+        for (int i = chars; i > chars / 2; i--)
+            if (char.IsWhiteSpace(text[i])) return i;
+        return char.IsLowSurrogate(text[chars]) ? chars - 1 : chars;
+    }
 
     /// <summary>Encodes <paramref name="text"/>.</summary>
     /// <param name="text">The text.</param>
@@ -183,9 +227,9 @@ public sealed class HfTokenizer
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(tokenizerJsonPath), new JsonDocumentOptions { MaxDepth = 256 });
+            document = JsonDocument.Parse(File.ReadAllBytes(tokenizerJsonPath), new JsonDocumentOptions { MaxDepth = 256, AllowDuplicateProperties = false });
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw TtLoraException.InFile(tokenizerJsonPath, $"not valid JSON: {ex.Message}");
         }
@@ -200,13 +244,27 @@ public sealed class HfTokenizer
 
         using (document)
         {
-            var tokenizer = FromJson(document.RootElement, new TokenizerJsonReader(tokenizerJsonPath));
+            HfTokenizer tokenizer;
+            try
+            {
+                tokenizer = FromJson(document.RootElement, new TokenizerJsonReader(tokenizerJsonPath));
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+            {
+                // Text the JSON parser accepts but cannot turn into a string (invalid UTF-8, a lone surrogate escape).
+                throw TtLoraException.InFile(tokenizerJsonPath, $"a field holds text that cannot be read ({e.Message})");
+            }
+            tokenizer.SourcePath = tokenizerJsonPath;
             string? folder = Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath));
             if (folder is not null)
                 tokenizer._configuredSpecialTokens = SpecialTokenNames.FromConfigFile(Path.Combine(folder, "tokenizer_config.json"));
             return tokenizer;
         }
     }
+
+    /// <summary>The tokenizer.json of a model folder, checked against the model's vocab_size.</summary>
+    public static HfTokenizer ForModel(string modelDir) =>
+        FromPath(modelDir).EnsureFits(Models.LlamaConfig.Load(Path.Combine(modelDir, "config.json")).VocabSize, modelDir);
 
     /// <summary>Loads a tokenizer.json file, or the tokenizer.json inside a model folder.</summary>
     /// <exception cref="TtLoraException">Nothing loadable at <paramref name="fileOrModelDir"/>.</exception>

@@ -19,8 +19,8 @@ public sealed class ClassificationBatcher
         this.padId = padId;
         ids = examples.Select(e =>
         {
-            var encoded = tokenizer.Encode(e.Text).Ids;
-            return encoded.Take(maxLength).ToArray();
+            // Only the first maxLength tokens are used: a huge row is cut before it is tokenized.
+            return tokenizer.EncodeFirst(e.Text, maxLength);
         }).ToArray();
         labels = examples.Select(e => (long)e.Label).ToArray();
         if (ids.Any(row => row.Length == 0)) throw new TtLoraException("an example tokenized to nothing (an empty text with a tokenizer that adds no BOS)");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using TorchSharp.Modules;
 using TtLora.Core.Models;
+using TtLora.Core.Registry;
 using static TorchSharp.torch;
 
 namespace TtLora.Core.Training;
@@ -85,8 +86,10 @@ public sealed class ClassifierTrainingLoop
                         tokens / clock.Elapsed.TotalSeconds, clock.Elapsed));
                 }
                 var (valLoss, valAccuracy) = ExpertTrainer.Evaluate(model, validation, options.BatchSize, device, cancellation);
-                var row = new JsonObject { ["epoch"] = epoch, ["train_loss"] = lossSum / seen, ["train_accuracy"] = (double)correct / seen,
-                    ["validation_loss"] = valLoss, ["validation_accuracy"] = valAccuracy };
+                // A diverged loss is saved as null: JSON has no Infinity or NaN.
+                var row = new JsonObject { ["epoch"] = epoch, ["train_loss"] = ExpertManifest.Measured(lossSum / seen),
+                    ["train_accuracy"] = ExpertManifest.Measured((double)correct / seen), ["validation_loss"] = ExpertManifest.Measured(valLoss),
+                    ["validation_accuracy"] = ExpertManifest.Measured(valAccuracy) };
                 EpochStatistics?.Invoke(epoch, row);
                 history.Add(row);
                 progress?.Report(new TrainingProgress("validate", step, totalSteps, epoch, lossSum / seen, (double)correct / seen,

@@ -34,8 +34,10 @@ public static class ExpertTrainer
         ExpertRegistry.ValidateName(name);
         if (data.Train.Count == 0 || data.Validation.Count == 0)
             throw new TtLoraException($"task \"{data.Task.Name}\": training needs non-empty train and validation splits");
+        // Claimed before any work: a second writer of this name is refused now, not after both have trained.
+        using var claim = registry.Claim(name);
         device ??= CPU;
-        var tokenizer = HfTokenizer.FromPath(baseModelDir);
+        var tokenizer = HfTokenizer.ForModel(baseModelDir);
         int numLabels = data.Task.LabelNames.Count;
         string fingerprint = ModelFingerprint.Compute(baseModelDir);
 
@@ -82,18 +84,12 @@ public static class ExpertTrainer
             TrainingConfig = options.ToJson(),
             History = outcome.History,
         };
-        string staging = registry.CreateStaging(name);
-        try
+        claim.Write(staging =>
         {
             AdapterFiles.Save(staging, model, config with { BaseModelNameOrPath = Path.GetFullPath(baseModelDir) });
             manifest.Save(staging);
             cancellation.ThrowIfCancellationRequested();
-            registry.Publish(staging, name);
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
+        });
         return manifest;
     }
 

@@ -54,7 +54,15 @@ public sealed record ExpertTrainingOptions
         if (GradientAccumulation < 1) throw new TtLoraException($"--grad-accum must be at least 1, got {GradientAccumulation}");
         if (Patience < 1) throw new TtLoraException($"--patience must be at least 1, got {Patience}");
         if (MaxLength < 2) throw new TtLoraException($"--max-length must be at least 2, got {MaxLength}");
-        if (EffectiveLearningRate <= 0) throw new TtLoraException($"--lr must be positive, got {EffectiveLearningRate}");
+        if (MaxLength > 1 << 20) throw new TtLoraException($"--max-length must be at most {1 << 20:N0}, got {MaxLength}");
+        // Past 1 every optimizer step overshoots; NaN or infinity would train for nothing and fail only when saving.
+        if (!double.IsFinite(EffectiveLearningRate) || EffectiveLearningRate <= 0 || EffectiveLearningRate > 1)
+            throw new TtLoraException($"--lr must be a positive number of at most 1, got {EffectiveLearningRate}");
+        if (!double.IsFinite(WeightDecay) || WeightDecay < 0) throw new TtLoraException($"--weight-decay must be zero or a positive number, got {WeightDecay}");
+        if (Alpha is double a && (!double.IsFinite(a) || a <= 0)) throw new TtLoraException($"--alpha must be a positive number, got {a}");
+        if (MaxTrainExamples is < 1) throw new TtLoraException($"--max-train-examples must be at least 1, got {MaxTrainExamples}");
+        if (!double.IsFinite(WarmupFraction) || WarmupFraction is < 0 or > 1) throw new TtLoraException($"warmup fraction must be between 0 and 1, got {WarmupFraction}");
+        if (!double.IsFinite(GradientClip) || GradientClip < 0) throw new TtLoraException($"gradient clip must be zero or positive, got {GradientClip}");
         if (Optimizer is not ("adam" or "adamw")) throw new TtLoraException($"--optimizer: expected adam or adamw, got \"{Optimizer}\"");
         if (!LearningRateSchedule.Kinds.Contains(Schedule)) throw new TtLoraException($"--schedule: expected one of {string.Join(", ", LearningRateSchedule.Kinds)}, got \"{Schedule}\"");
     }

@@ -20,8 +20,12 @@ public static class Pretrainer
     public static PretrainReport Run(IReadOnlyList<string> trainDocuments, IReadOnlyList<string> validationDocuments, string outputDir,
         PretrainOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
+        options.Validate();
         if (trainDocuments.Count == 0) throw new TtLoraException("pretrain: no training documents");
         if (validationDocuments.Count == 0) throw new TtLoraException("pretrain: no validation documents");
+        AtomicFolder.EnsureWritable(outputDir, "--out");
+        // Claimed before any work: a second pretraining into the same folder is refused now.
+        using var claim = FolderClaim.Acquire(outputDir, $"model folder {outputDir}");
         var clock = Stopwatch.StartNew();
         progress?.Report(new TrainingProgress("tokenizer", 0, options.Steps, 0, double.NaN, null, 0, clock.Elapsed, Message: $"training a {options.VocabSize}-token byte-level BPE"));
         var trainer = new ByteLevelBpeTrainer(options.VocabSize);
@@ -91,25 +95,18 @@ public static class Pretrainer
         model.eval();
         var trainingTime = trainClock.Elapsed;
 
-        // Write into a sibling temp folder and rename, so an interrupted run never leaves a half-written model.
+        // Written whole into a staging folder and swapped in, so an interrupted run never leaves a half-written model.
         string full = Path.GetFullPath(outputDir);
-        string staging = full + $".tmp-{Guid.NewGuid():N}";
         var report = new PretrainReport(full, parameters, tokenizer.VocabSize, options.Steps, tokens, smoothed, validationLoss,
             tokenizerTime, trainingTime, tokens / trainingTime.TotalSeconds);
-        try
+        claim.Write(staging =>
         {
             LlamaCheckpoint.Save(model, staging);
             tokenizer.Save(Path.Combine(staging, "tokenizer.json"));
             var json = report.ToJson();
             json["options"] = options.ToJson();
             AtomicFile.WriteAllText(Path.Combine(staging, ReportFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            if (Directory.Exists(full)) Directory.Delete(full, recursive: true);
-            Directory.Move(staging, full);
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
+        });
         return report;
     }
 
@@ -118,7 +115,14 @@ public static class Pretrainer
     {
         string path = Path.Combine(dir, ReportFile);
         if (!File.Exists(path) || !File.Exists(Path.Combine(dir, "tokenizer.json"))) return null;
-        return PretrainReport.FromJson(JsonNode.Parse(File.ReadAllText(path))!, reused: true);
+        try
+        {
+            return PretrainReport.FromJson(StrictJson.Parse(File.ReadAllText(path)) ?? throw new FormatException("the file holds null"), reused: true);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+        {
+            throw TtLoraException.InFile(path, $"not a valid pretraining report ({e.Message}); rerun pretrain with --force");
+        }
     }
 
     static int[] Pack(HfTokenizer tokenizer, IReadOnlyList<string> documents, int eos)

@@ -12,7 +12,11 @@ public static class RegistryView
     public static string ToHtml(RegistryResult result)
     {
         var output = new HtmlOutput();
-        if (result.Experts.Count == 0) return output.AddText($"no experts in {result.Root}", muted: true).ToString();
+        if (result.Experts.Count == 0)
+        {
+            output.AddText($"no experts in {result.Root}", muted: true);
+            return AddBroken(output, result).ToString();
+        }
         var best = result.BestPerTask;
         var table = new HtmlTable($"{result.Experts.Count} expert{(result.Experts.Count == 1 ? "" : "s")} in {result.Root}",
             "name", "task", "kind", "parameters", "val acc", "test acc", "base model", "created");
@@ -33,6 +37,16 @@ public static class RegistryView
                 HtmlCell.Text(e.Created.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)));
         }
         output.Add(table.ToHtml());
-        return output.AddText("highlighted: the best expert of each task (test accuracy, or validation accuracy without a test split)", muted: true).ToString();
+        output.AddText("highlighted: the best expert of each task (test accuracy, or validation accuracy without a test split)", muted: true);
+        return AddBroken(output, result).ToString();
+    }
+
+    static HtmlOutput AddBroken(HtmlOutput output, RegistryResult result)
+    {
+        if (result.Broken.Count == 0) return output;
+        var table = new HtmlTable($"{result.Broken.Count} broken folder{(result.Broken.Count == 1 ? "" : "s")} (remove with: experts remove NAME)", "name", "problem");
+        foreach (var b in result.Broken) table.AddRow(HtmlCell.Text(b.Name), HtmlCell.Text(b.Problem ?? ""));
+        output.Add(table.ToHtml());
+        return output;
     }
 }

@@ -15,7 +15,9 @@ internal static class ExpertsVerb
         command.SetAction(parse =>
         {
             var root = new ExpertRegistry(parse.GetValue(registry) ?? context.Registry);
-            context.Emit(new RegistryResult(root.Root, root.List()), parse.GetValue(json));
+            var entries = root.Survey();
+            context.Emit(new RegistryResult(root.Root, entries.Where(e => !e.IsBroken).Select(e => e.Manifest!).ToArray(),
+                entries.Where(e => e.IsBroken).ToArray()), parse.GetValue(json));
             return 0;
         });
 
@@ -25,9 +27,12 @@ internal static class ExpertsVerb
         remove.SetAction(parse =>
         {
             var root = new ExpertRegistry(parse.GetValue(removeRegistry) ?? context.Registry);
-            var manifest = root.Get(parse.GetValue(name)!);
-            root.Remove(manifest.Name);
-            context.Emit(new MessageResult($"removed expert {manifest.Name} ({manifest.Task}, {manifest.AdapterKind}) from {root.Root}"), false);
+            string expert = parse.GetValue(name)!;
+            var entry = root.Survey().FirstOrDefault(e => e.Name == expert);
+            root.Remove(expert);
+            context.Emit(new MessageResult(entry?.Manifest is { } m
+                ? $"removed expert {m.Name} ({m.Task}, {m.AdapterKind}) from {root.Root}"
+                : $"removed broken expert folder {expert} from {root.Root}"), false);
             return 0;
         });
         command.Add(remove);

@@ -37,14 +37,17 @@ internal static class GenerateVerb
             long[] ids;
             if (parse.GetValue(prompt) is string text)
             {
-                tokenizer = HfTokenizer.FromPath(dir);
+                tokenizer = HfTokenizer.ForModel(dir);
                 ids = tokenizer.Encode(text).Ids.Select(i => (long)i).ToArray();
             }
             else
             {
                 ids = ParseIds(parse.GetValue(promptIds)!);
-                if (File.Exists(Path.Combine(dir, "tokenizer.json"))) tokenizer = HfTokenizer.FromPath(dir);
+                if (File.Exists(Path.Combine(dir, "tokenizer.json"))) tokenizer = HfTokenizer.ForModel(dir);
             }
+            int vocab = LlamaCheckpoint.LoadConfig(dir).VocabSize;
+            if (ids.FirstOrDefault(i => i >= vocab, -1) is long outside and >= 0)
+                throw new TtLoraException($"--prompt-ids: {outside} is outside the model's vocabulary (ids 0 to {vocab - 1}, vocab_size in {Path.Combine(dir, "config.json")})");
             using var lm = LlamaCheckpoint.LoadCausalLM(dir, dev, type);
             if (parse.GetValue(adapter) is string adapterDir) AdapterFiles.LoadInto(adapterDir, lm);
             lm.eval();

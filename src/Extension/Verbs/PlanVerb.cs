@@ -32,6 +32,7 @@ internal static class PlanVerb
             var layerList = parse.GetValue(layers) is string spec ? LayerRange.Parse(spec, model.NumHiddenLayers) : null;
             IReadOnlyList<string>? targetList = parse.GetValue(targets) is string given ? CommonOptions.SplitList(given) : null;
             int headLabels = parse.GetValue(labels);
+            if (headLabels is < 0 or > 1 << 20) throw new TtLoraException($"--labels must be between 0 and {1 << 20:N0}, got {headLabels}");
             var kind = AdapterKinds.Named(parse.GetValue(adapter)!);
             var adapterConfig = kind.FromOptions(new AdapterOptions
             {

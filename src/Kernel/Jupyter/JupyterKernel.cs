@@ -21,6 +21,8 @@ namespace TtLora.Kernel.Jupyter;
 public sealed class JupyterKernel : IDisposable
 {
     static readonly TimeSpan StreamFlushInterval = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long a cell may take to notice an interrupt before a blocking wait in it is broken.</summary>
+    static readonly TimeSpan InterruptGrace = TimeSpan.FromSeconds(1);
 
     readonly ConnectionFile connection;
     readonly KernelLog log;
@@ -33,6 +35,9 @@ public sealed class JupyterKernel : IDisposable
     readonly CodeInspection inspection;
     readonly Lock runningGate = new();
     CancellationTokenSource? running;
+    (JupyterMessage Request, int Count)? runningCell;
+    Thread? shellThread;
+    int fatalReported;
     CellOutput? lastOutput;
     long received;
     long abortThrough = -1;
@@ -78,6 +83,11 @@ public sealed class JupyterKernel : IDisposable
     {
         Console.SetIn(TextReader.Null);
         var shell = new Thread(ServeShell) { IsBackground = true, Name = "jupyter-shell" };
+        shellThread = shell;
+        // A cell can end the process (Environment.Exit, an exception on a thread it started); the front end
+        // then hears why from the kernel before it goes, instead of finding it dead.
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
         try
         {
             using var heartbeat = new Heartbeat(connection.Endpoint(connection.HeartbeatPort));
@@ -107,6 +117,46 @@ public sealed class JupyterKernel : IDisposable
         }
         // A cell that ignores interrupts must not keep the process alive; the shell thread is a background thread.
         if (shell.IsAlive) shell.Join(TimeSpan.FromSeconds(2));
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+        AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
+    }
+
+    void OnProcessExit(object? sender, EventArgs e)
+    {
+        if (stopping) return;
+        ReportFatal("KernelExit", "the process is exiting (a cell called Environment.Exit or equivalent); restart the kernel to continue",
+            ["KernelExit: the process is exiting (a cell called Environment.Exit or equivalent)", "the kernel has stopped; restart it to continue"]);
+    }
+
+    void OnUnhandledException(object? sender, UnhandledExceptionEventArgs e)
+    {
+        if (e.ExceptionObject is not Exception failure) return;
+        log.Write($"unhandled exception on thread \"{Thread.CurrentThread.Name}\": {failure}");
+        var error = CellError.FromException(failure);
+        ReportFatal(error.Name, $"{error.Value} (thrown on a background thread; the kernel is ending, restart it to continue)",
+            [$"{error.Name}: {error.Value}", "thrown on a background thread a cell started: .NET ends the process, so the kernel has stopped; restart it to continue",
+             .. error.Traceback.Skip(1)]);
+    }
+
+    /// <summary>Tells the front end, as the running cell's error, that the kernel is going (with no cell running, only the log hears).</summary>
+    void ReportFatal(string name, string value, IReadOnlyList<string> traceback)
+    {
+        if (Interlocked.Exchange(ref fatalReported, 1) == 1) return;
+        log.Write($"{name}: {value}");
+        try
+        {
+            if (runningCell is { } cell)
+            {
+                Publish(cell.Request, ErrorOutput.Type, new ErrorOutput(name, value, traceback));
+                Reply(Channel.Shell, cell.Request, ExecuteReplyError.Type, new ExecuteReplyError(cell.Count, name, value, traceback));
+                Publish(cell.Request, KernelStatus.Type, KernelStatus.Idle);
+            }
+            sockets.Flush(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception failure) when (failure is ObjectDisposedException or InvalidOperationException)
+        {
+            log.Write($"could not report to the front end: {failure.Message}");
+        }
     }
 
     void Stop()
@@ -118,7 +168,20 @@ public sealed class JupyterKernel : IDisposable
 
     void Interrupt()
     {
-        lock (runningGate) running?.Cancel();
+        CancellationTokenSource? cell;
+        lock (runningGate)
+        {
+            cell = running;
+            cell?.Cancel();
+        }
+        if (cell is null || stopping) return;
+        // A cell blocked in Thread.Sleep, WaitOne or Join never looks at its token: after a grace period the wait
+        // itself is broken (ThreadInterruptedException), but only if that same cell is still running.
+        _ = Task.Delay(InterruptGrace).ContinueWith(_ =>
+        {
+            lock (runningGate)
+                if (ReferenceEquals(running, cell)) shellThread?.Interrupt();
+        }, TaskScheduler.Default);
     }
 
     // Runs on the poller thread.
@@ -254,6 +317,7 @@ public sealed class JupyterKernel : IDisposable
 
         using var cancellation = new CancellationTokenSource();
         lock (runningGate) running = cancellation;
+        runningCell = (request, count);
         CellOutcome outcome;
         // A silent request publishes nothing, so it must not count as having sent plotly.js.
         using (var output = new CellOutput(publish, StreamFlushInterval, execute.Silent ? null : plotly))
@@ -266,6 +330,8 @@ public sealed class JupyterKernel : IDisposable
                 output.Publish(ExecuteResult.Type, new ExecuteResult(count, output.Bundle(outcome.Value)));
         }
         lock (runningGate) running = null;
+        runningCell = null;
+        ClearPendingInterrupt();
 
         if (outcome.Error is { } failed)
         {
@@ -276,6 +342,18 @@ public sealed class JupyterKernel : IDisposable
         else
         {
             Reply(Channel.Shell, request, ExecuteReplyOk.Type, new ExecuteReplyOk(count));
+        }
+    }
+
+    // An interrupt aimed at a cell that finished just before it arrived must not hit the kernel's next wait.
+    static void ClearPendingInterrupt()
+    {
+        try
+        {
+            Thread.Sleep(0);
+        }
+        catch (ThreadInterruptedException)
+        {
         }
     }
 

@@ -71,7 +71,7 @@ public sealed class ExpertTrainerTests(TinyBaseFixture fixture) : IClassFixture<
             ExpertTrainer.Train(fixture.BaseDir, fixture.Task, registry, "x", new ExpertTrainingOptions { Rank = 0 })).Message);
         Assert.Contains("--adapter", Assert.Throws<TtLoraException>(() =>
             ExpertTrainer.Train(fixture.BaseDir, fixture.Task, registry, "x", new ExpertTrainingOptions { Adapter = "prefix" })).Message);
-        Assert.Contains("not a valid expert name", Assert.Throws<TtLoraException>(() =>
+        Assert.Contains("not a valid expert or router name", Assert.Throws<TtLoraException>(() =>
             ExpertTrainer.Train(fixture.BaseDir, fixture.Task, registry, "../x", new ExpertTrainingOptions())).Message);
         Assert.Contains("is not in the registry", Assert.Throws<TtLoraException>(() => registry.Get("nope")).Message);
     }

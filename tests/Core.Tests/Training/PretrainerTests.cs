@@ -71,6 +71,7 @@ public sealed class PretrainerTests
         var progress = new CallbackProgress<TrainingProgress>(e => { if (e.Step == 5) cancel.Cancel(); });
         Assert.ThrowsAny<OperationCanceledException>(() => Pretrainer.Run(Documents(100, 1), Documents(20, 2), folder["base"], Tiny, progress, cancel.Token));
         Assert.False(Directory.Exists(folder["base"]));
-        Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
+        // Only the (empty, hidden) lock file every writer of "base" shares stays; no staging, no half model.
+        Assert.Equal([folder[".base.lock"]], Directory.GetFileSystemEntries(folder.Path));
     }
 }

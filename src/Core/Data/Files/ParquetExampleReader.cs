@@ -43,6 +43,7 @@ public static class ParquetExampleReader
 
             var records = new List<RawRecord>();
             for (int g = 0; g < reader.RowGroupCount; g++)
+            try
             {
                 using var group = reader.OpenRowGroupReader(g);
                 int rows = checked((int)group.RowCount);
@@ -55,6 +56,11 @@ public static class ParquetExampleReader
                     var cells = columns.ToDictionary(c => c.Key, c => c.Value[r], StringComparer.Ordinal);
                     records.Add(new RawRecord(number, $"row {number}", cells));
                 }
+            }
+            catch (Exception e) when (e is not TtLoraException and not OperationCanceledException)
+            {
+                // Corrupt pages or headers surface as the library's own exceptions (Thrift, IO, overflow...).
+                throw TtLoraException.InFile(path, $"row group {g + 1} of {reader.RowGroupCount} cannot be read ({e.GetType().Name}: {FirstLine(e.Message)})");
             }
             return ExampleAssembler.Assemble(path, topLevel, records, options, ClassLabelNames(reader, options.LabelColumn));
         }
@@ -86,7 +92,8 @@ public static class ParquetExampleReader
         if (type == typeof(byte)) return await Integers<byte>(group, field, rows, v => v, cancellation);
         if (type == typeof(ushort)) return await Integers<ushort>(group, field, rows, v => v, cancellation);
         if (type == typeof(uint)) return await Integers<uint>(group, field, rows, v => v, cancellation);
-        if (type == typeof(ulong)) return await Integers<ulong>(group, field, rows, v => checked((long)v), cancellation);
+        if (type == typeof(ulong)) return await Integers<ulong>(group, field, rows, v => v <= long.MaxValue ? (long)v
+            : throw TtLoraException.InFile(path, $"column '{field.Name}': value {v} is too large for a label (at most {long.MaxValue})"), cancellation);
         string typeName = type.Name;
         for (int r = 0; r < rows; r++) cells[r] = CellValue.Unsupported($"{typeName} value");
         return cells;
@@ -99,6 +106,8 @@ public static class ParquetExampleReader
         await group.ReadAsync<T>(field, values.AsMemory(), cancellationToken: cancellation);
         return values.Select(v => v is { } value ? CellValue.Of(widen(value)) : CellValue.Null).ToArray();
     }
+
+    static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     /// <summary>The names of a ClassLabel feature in the "huggingface" file metadata written by the datasets library.</summary>
     static IReadOnlyList<string>? ClassLabelNames(ParquetReader reader, string labelColumn)

@@ -56,6 +56,8 @@ public sealed class BpeModel
         foreach (int id in _vocab.Values)
         {
             if (id < 0) throw new ArgumentException($"negative id {id} in the vocabulary");
+            // Ids index a table; a stray huge id would allocate gigabytes for one entry.
+            if (id > MaxTokenId) throw new ArgumentException($"id {id} in the vocabulary is above {MaxTokenId:N0}");
             maxId = Math.Max(maxId, id);
         }
         _idToToken = new string?[maxId + 1];
@@ -117,6 +119,12 @@ public sealed class BpeModel
 
     /// <summary>Number of vocabulary entries.</summary>
     public int VocabSize => _vocab.Count;
+
+    /// <summary>The largest token id accepted in a vocabulary (far above any published tokenizer's).</summary>
+    public const int MaxTokenId = (1 << 22) - 1;
+
+    /// <summary>The largest id in the vocabulary (-1 when it is empty).</summary>
+    public int HighestId => _idToToken.Length - 1;
 
     /// <summary>The id of <paramref name="token"/>, or null.</summary>
     public int? TokenToId(string token) => _vocab.TryGetValue(token, out int id) ? id : null;

@@ -25,8 +25,14 @@ public sealed class OnigurumaRegex
     {
         Pattern = pattern;
         DotNetPattern = Translate(pattern);
-        _regex = new Regex(DotNetPattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        _regex = new Regex(DotNetPattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
     }
+
+    /// <summary>
+    /// Longest one match may take. Tokenizer patterns match in microseconds; a pattern that backtracks
+    /// catastrophically (<c>(a+)+$</c>) would otherwise hang every command that tokenizes.
+    /// </summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>The pattern as written in tokenizer.json.</summary>
     public string Pattern { get; }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 
 namespace TtLora.Core.Tokenizers;
@@ -9,6 +10,9 @@ namespace TtLora.Core.Tokenizers;
 public sealed class TextPattern
 {
     private readonly OnigurumaRegex? _regex;
+
+    /// <summary>Where the pattern came from (file and field), for errors; null when built in code.</summary>
+    private string? _origin;
 
     private TextPattern(string text, OnigurumaRegex? regex)
     {
@@ -40,7 +44,9 @@ public sealed class TextPattern
             string source = reader.String(element, "Regex", where);
             try
             {
-                return Regex(source);
+                var pattern = Regex(source);
+                pattern._origin = $"{reader.FilePath}: {where}.Regex";
+                return pattern;
             }
             catch (ArgumentException ex)
             {
@@ -61,7 +67,7 @@ public sealed class TextPattern
     /// <summary>Non-overlapping matches as [start, end) offsets, left to right.</summary>
     public List<(int Start, int End)> Matches(string text)
     {
-        if (_regex is not null) return _regex.Matches(text);
+        if (_regex is not null) return RegexMatches(text);
         var result = new List<(int, int)>();
         if (Text.Length == 0) return result;
         for (int at = text.IndexOf(Text, StringComparison.Ordinal); at >= 0; at = text.IndexOf(Text, at + Text.Length, StringComparison.Ordinal))
@@ -69,12 +75,26 @@ public sealed class TextPattern
         return result;
     }
 
+    List<(int Start, int End)> RegexMatches(string text)
+    {
+        try
+        {
+            return _regex!.Matches(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            string where = _origin ?? "tokenizer pattern";
+            throw new TtLoraException($"{where}: the regex \"{Text}\" took over {OnigurumaRegex.MatchTimeout.TotalSeconds:0} s on a {text.Length:N0}-character text " +
+                "(it backtracks catastrophically); fix the pattern in the tokenizer file");
+        }
+    }
+
     /// <summary>Replaces every match with <paramref name="content"/>.</summary>
     public string ReplaceAll(string text, string content)
     {
         if (_regex is null)
             return Text.Length == 0 ? text : text.Replace(Text, content, StringComparison.Ordinal);
-        var matches = _regex.Matches(text);
+        var matches = RegexMatches(text);
         if (matches.Count == 0) return text;
         var builder = new System.Text.StringBuilder(text.Length);
         int previous = 0;

@@ -75,14 +75,15 @@ internal sealed class CSharpSession
         {
             return new(null, false, CellError.FromDiagnostics(e.Diagnostics));
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or ThreadInterruptedException && cancellation.IsCancellationRequested)
         {
+            // A cell awaiting something that never completes: the interrupt broke the wait for its result.
             return new(null, false, CellError.Interrupted);
         }
         // Even a failed submission keeps what it declared before the failure, as in other notebook kernels.
         state = Task.FromResult(next);
         if (next.Exception is { } exception)
-            return new(null, false, exception is OperationCanceledException && cancellation.IsCancellationRequested
+            return new(null, false, exception is OperationCanceledException or ThreadInterruptedException && cancellation.IsCancellationRequested
                 ? CellError.Interrupted
                 : CellError.FromException(exception));
         return EndsWithValue(next) ? new(next.ReturnValue, true, null) : new(null, false, null);

@@ -45,11 +45,14 @@ internal sealed partial record CellError(string Name, string Value, IReadOnlyLis
         if (e is VerbFailedException verb) return verb.Error;
         string name = e.GetType().Name;
         if (e is TtLoraException) return new(name, e.Message, [$"error: {e.Message}"]);
-        var lines = new List<string> { $"{name}: {e.Message}" };
+        // evalue is the message a person reads; libtorch's native (c10) frames stay in the traceback's detail.
+        string headline = FailureReport.Headline(e);
+        var lines = new List<string> { $"{name}: {headline}" };
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
-            lines.Add($" ---> {inner.GetType().Name}: {inner.Message}");
+            lines.Add($" ---> {inner.GetType().Name}: {FailureReport.Headline(inner)}");
         lines.AddRange(UserFrames(e.StackTrace));
-        return new(name, e.Message, lines);
+        if (headline != e.Message.Trim()) lines.AddRange(e.Message.Replace("\r\n", "\n").Split('\n').Skip(1).Select(l => "  " + l.TrimEnd()).Where(l => l.Trim().Length > 0));
+        return new(name, headline, lines);
     }
 
     static Exception Unwrap(Exception e)

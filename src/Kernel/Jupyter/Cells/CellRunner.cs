@@ -41,7 +41,7 @@ internal sealed class CellRunner(CSharpSession csharp, MagicRunner magic)
         catch (Exception e)
         {
             // A verb or library bug must cost the cell, not the kernel.
-            return new(null, false, cancellation.IsCancellationRequested && e is OperationCanceledException
+            return new(null, false, cancellation.IsCancellationRequested && e is OperationCanceledException or ThreadInterruptedException
                 ? CellError.Interrupted
                 : CellError.FromException(e));
         }

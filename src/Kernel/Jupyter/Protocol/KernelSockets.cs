@@ -10,15 +10,24 @@ namespace TtLora.Kernel.Jupyter.Protocol;
 /// </summary>
 public sealed class KernelSockets(ConnectionFile connection, WireCodec codec, Action<Channel, JupyterMessage> received, Action<string> log) : IDisposable
 {
-    // A null message asks the poller to stop once everything queued before it has been sent.
-    readonly NetMQQueue<(Channel Channel, JupyterMessage? Message)> outbox = new();
+    // A null message asks the poller to stop once everything queued before it has been sent; a message with a
+    // Sent event is a marker the poller signals when everything queued before it has left.
+    readonly NetMQQueue<(Channel Channel, JupyterMessage? Message, ManualResetEventSlim? Sent)> outbox = new();
     readonly ManualResetEventSlim ready = new();
 
     /// <summary>Queues a message for sending; safe from any thread.</summary>
-    public void Send(Channel channel, JupyterMessage message) => outbox.Enqueue((channel, message));
+    public void Send(Channel channel, JupyterMessage message) => outbox.Enqueue((channel, message, null));
 
     /// <summary>Stops the poller after the messages already queued are sent.</summary>
-    public void StopAfterPendingSends() => outbox.Enqueue((Channel.Shell, null));
+    public void StopAfterPendingSends() => outbox.Enqueue((Channel.Shell, null, null));
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) until every message queued so far has been handed to its socket.</summary>
+    public bool Flush(TimeSpan timeout)
+    {
+        using var sent = new ManualResetEventSlim();
+        outbox.Enqueue((Channel.Shell, null, sent));
+        return sent.Wait(timeout);
+    }
 
     /// <summary>Blocks until the sockets are bound (or <see cref="Run"/> failed).</summary>
     public void WaitUntilBound() => ready.Wait();
@@ -50,6 +59,11 @@ public sealed class KernelSockets(ConnectionFile connection, WireCodec codec, Ac
         {
             while (e.Queue.TryDequeue(out var item, TimeSpan.Zero))
             {
+                if (item.Sent is not null)
+                {
+                    item.Sent.Set();
+                    continue;
+                }
                 if (item.Message is null)
                 {
                     loop.StopAsync();
@@ -62,7 +76,15 @@ public sealed class KernelSockets(ConnectionFile connection, WireCodec codec, Ac
                     Channel.Stdin => stdin,
                     _ => iopub,
                 };
-                socket.SendMultipartBytes(codec.Encode(item.Message));
+                try
+                {
+                    socket.SendMultipartBytes(codec.Encode(item.Message));
+                }
+                catch (Exception failure) when (failure is not OutOfMemoryException)
+                {
+                    // One message that cannot be encoded or sent must not end the poller, and with it the kernel.
+                    log($"could not send a {item.Message.Type} message: {failure.GetType().Name}: {failure.Message}");
+                }
             }
         };
         loop.Run();
@@ -73,11 +95,20 @@ public sealed class KernelSockets(ConnectionFile connection, WireCodec codec, Ac
         var frames = new List<byte[]>();
         while (socket.TryReceiveMultipartBytes(TimeSpan.Zero, ref frames))
         {
-            var decoded = codec.Decode(frames);
-            if (decoded.Message is null)
-                log($"rejected a {channel.ToString().ToLowerInvariant()} message: {decoded.Rejection}");
-            else
-                received(channel, decoded.Message);
+            // Every incoming message is decoded and handled inside a guard: a malformed or hostile message is
+            // logged and dropped, and the poller (the only thread that owns the sockets) keeps serving.
+            try
+            {
+                var decoded = codec.Decode(frames);
+                if (decoded.Message is null)
+                    log($"rejected a {channel.ToString().ToLowerInvariant()} message: {decoded.Rejection}");
+                else
+                    received(channel, decoded.Message);
+            }
+            catch (Exception failure) when (failure is not OutOfMemoryException)
+            {
+                log($"dropped a {channel.ToString().ToLowerInvariant()} message that could not be handled: {failure.GetType().Name}: {failure.Message}");
+            }
             frames = new List<byte[]>();
         }
     }

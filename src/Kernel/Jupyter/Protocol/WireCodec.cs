@@ -40,9 +40,11 @@ public sealed class WireCodec(MessageSigner signer, ReplayGuard replays)
         {
             try
             {
-                parts[i] = JsonNode.Parse(signed[i]) as JsonObject ?? throw new JsonException("not an object");
+                // Duplicated keys are rejected here rather than throwing when the object is first read.
+                parts[i] = JsonNode.Parse(signed[i], documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                    ?? throw new JsonException("not an object");
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
                 return new(null, $"{names[i]} is not a JSON object ({e.Message})");
             }
