@@ -6,7 +6,13 @@ namespace TtLora.Core.Models;
 /// <summary>Writes a randomly initialised causal LM checkpoint folder, optionally with a tokenizer sized to it.</summary>
 public static class RandomCheckpoint
 {
-    public static void Create(string dir, LlamaConfig config, string? tokenizerPath, long seed, ScalarType dtype = ScalarType.Float32)
+    /// <summary>
+    /// The model is built directly in <paramref name="dtype"/> (initial values drawn in float32 and rounded, as a cast
+    /// would), so writing a bfloat16 checkpoint needs about its own size in memory, not a float32 copy as well.
+    /// Weights are split into shards of at most <paramref name="maxShardBytes"/>, as the Hub's checkpoints are.
+    /// </summary>
+    public static void Create(string dir, LlamaConfig config, string? tokenizerPath, long seed, ScalarType dtype = ScalarType.Float32,
+        long maxShardBytes = LlamaCheckpoint.DefaultMaxShardBytes)
     {
         if (tokenizerPath is not null)
         {
@@ -20,9 +26,9 @@ public static class RandomCheckpoint
             };
         }
         torch.manual_seed(seed);
-        using var model = new LlamaForCausalLM(config.Validated("--config"));
+        using var model = new LlamaForCausalLM(config.Validated("--config"), dtype: dtype);
         LlamaInitializer.Initialize(model, seed);
-        LlamaCheckpoint.Save(model, dir, dtype);
+        LlamaCheckpoint.Save(model, dir, dtype, maxShardBytes);
         if (tokenizerPath is not null)
         {
             string source = Directory.Exists(tokenizerPath) ? Path.Combine(tokenizerPath, "tokenizer.json") : tokenizerPath;
