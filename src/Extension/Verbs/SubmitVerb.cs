@@ -159,7 +159,7 @@ internal static class SubmitVerb
         foreach (var line in new[] { trainLine, routerLine, evalLine })
         {
             var errors = root.Parse(line).Errors;
-            if (errors.Count > 0) throw new TtLoraException($"the {line[0]} options would be rejected on the cluster: {string.Join("; ", errors.Select(e => e.Message))}");
+            if (errors.Count > 0) throw new TtLoraException($"the {line[0]} options would be rejected on the cluster: {string.Join("; ", errors.Select(e => string.Join(" ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))))}");
         }
     }
 
