@@ -24,6 +24,8 @@ public static class CommandSet
         root.Add(RouteVerb.Build(context));
         root.Add(EvalVerb.Build(context));
         root.Add(MolaVerb.Build(context));
+        root.Add(SubmitVerb.Build(context));
+        root.Add(JobsVerb.Build(context));
         root.Add(PlanVerb.Build(context));
         root.Add(GenerateVerb.Build(context));
         root.Add(TokenizeVerb.Build(context));

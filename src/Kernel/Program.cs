@@ -13,6 +13,17 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // Threads from the allocation (a Slurm task's CPUs, the affinity mask), never every core of a shared node.
+        try
+        {
+            var cpus = Core.CpuAllocation.ApplyToTorch();
+            if (Environment.GetEnvironmentVariable("SLURM_JOB_ID") is not null) Console.Error.WriteLine($"threads: {cpus.Threads} ({cpus.Source})");
+        }
+        catch (Core.TtLoraException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {

@@ -86,6 +86,12 @@ public sealed class SafeTensorsCheckpoint : ISafeTensorsReader
     /// <inheritdoc/>
     public torch.Tensor Load(string name) => FileOf(name).Load(name);
 
+    /// <inheritdoc cref="SafeTensorsFile.ReadInto(string, torch.Tensor)"/>
+    public void ReadInto(string name, torch.Tensor target) => FileOf(name).ReadInto(name, target);
+
+    /// <inheritdoc cref="SafeTensorsFile.CanReadInto(string, torch.Tensor)"/>
+    public bool CanReadInto(string name, torch.Tensor target) => FileOf(name).CanReadInto(name, target);
+
     /// <summary>Path of the file that stores tensor <paramref name="name"/>.</summary>
     public string PathOf(string name) => FileOf(name).Path;
 

@@ -101,6 +101,26 @@ public sealed class SafeTensorsFile : ISafeTensorsReader
         }
     }
 
+    /// <summary>
+    /// Reads tensor <paramref name="name"/> straight into <paramref name="target"/>'s memory (a contiguous CPU tensor of
+    /// the stored dtype and shape, e.g. a model parameter), so loading a model needs no second copy of any tensor.
+    /// </summary>
+    public void ReadInto(string name, torch.Tensor target)
+    {
+        var info = Find(name);
+        ObjectDisposedException.ThrowIf(_file.IsClosed, this);
+        if (target.device_type != DeviceType.CPU || !target.is_contiguous() || target.dtype != info.DType.ToScalarType() || !target.shape.SequenceEqual(info.Shape))
+            throw new ArgumentException($"tensor '{name}' ({info.DType} [{string.Join(",", info.Shape)}]) cannot be read into a {target.dtype} [{string.Join(",", target.shape)}] tensor on {target.device}, or one that is not contiguous", nameof(target));
+        ReadInto(target, info, DefaultChunkBytes);
+    }
+
+    /// <summary>True when <see cref="ReadInto(string, torch.Tensor)"/> can fill <paramref name="target"/> in place.</summary>
+    public bool CanReadInto(string name, torch.Tensor target)
+    {
+        var info = Find(name);
+        return target.device_type == DeviceType.CPU && target.is_contiguous() && target.dtype == info.DType.ToScalarType() && target.shape.SequenceEqual(info.Shape);
+    }
+
     /// <summary>Releases the file handle; tensors already loaded stay valid.</summary>
     public void Dispose() => _file.Dispose();
 

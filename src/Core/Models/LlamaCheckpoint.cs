@@ -117,6 +117,12 @@ public static class LlamaCheckpoint
             if (!info.Shape.SequenceEqual(target.shape))
                 throw TtLoraException.InFile(files.PathOf(key),
                     $"tensor \"{key}\" has shape [{string.Join(",", info.Shape)}] but config.json implies [{string.Join(",", target.shape)}]");
+            // Same dtype on the CPU: the bytes land in the parameter itself, so peak memory stays near the model's size.
+            if (files.CanReadInto(key, target))
+            {
+                files.ReadInto(key, target);
+                continue;
+            }
             using var loaded = files.Load(key);
             target.copy_(loaded);
         }

@@ -42,9 +42,23 @@ internal static class BenchVerb
         var modelRepeats = new Option<int>("--repeats") { Description = "Timed runs", DefaultValueFactory = _ => 10, HelpName = "N" };
         var size = new Option<int>("--checkpoint-mb") { Description = "Size of the checkpoint whose load time is measured", DefaultValueFactory = _ => 100, HelpName = "MB" };
         var modelJson = CommonOptions.Json();
-        var model = new Command("model", "Base model forward tokens/s (float32 vs bfloat16) and checkpoint load time") { preset, batch, sequence, modelRepeats, size, modelJson };
+        var checkpoint = new Option<string?>("--model") { Description = "Measure this checkpoint instead: load time, peak memory / checkpoint size, forward and TT-LoRA training-step tokens/s", HelpName = "DIR" };
+        var rank = new Option<int>("--rank") { Description = "TT rank of the training step's adapters (with --model)", DefaultValueFactory = _ => 5, HelpName = "R" };
+        var model = new Command("model", "Base model forward tokens/s (float32 vs bfloat16) and checkpoint load time; with --model, a real checkpoint's costs")
+        {
+            preset, batch, sequence, modelRepeats, size, checkpoint, rank, modelJson,
+        };
         model.SetAction(parse =>
         {
+            if (parse.GetValue(checkpoint) is string dir)
+            {
+                // Only what the user typed: a 1B-sized model gets one sequence of 128 tokens and 3 timed runs by default.
+                int b = parse.GetResult(batch) is { Implicit: false } ? parse.GetValue(batch) : 1;
+                int r = parse.GetResult(modelRepeats) is { Implicit: false } ? parse.GetValue(modelRepeats) : 3;
+                var measured = CheckpointBenchmark.Run(dir, b, parse.GetValue(sequence), r, parse.GetValue(rank), context.Cancellation);
+                context.Emit(new FiguresResult($"checkpoint benchmark: {dir}", measured.Select(f => (f.Name, f.Value, f.Unit)).ToArray()), parse.GetValue(modelJson));
+                return 0;
+            }
             var figures = TtLora.Core.Benchmarks.ModelBenchmark.Run(ModelPresets.Get(parse.GetValue(preset)!), parse.GetValue(batch), parse.GetValue(sequence),
                 parse.GetValue(modelRepeats), parse.GetValue(size) * 1_000_000L, context.Cancellation);
             context.Emit(new FiguresResult("base model benchmark", figures.Select(f => (f.Name, f.Value, f.Unit)).ToArray()), parse.GetValue(modelJson));
