@@ -74,6 +74,10 @@ public sealed partial class EveryResultViewTests(RoutingCommandFixture fixture)
             Run(["bench", "routing", "--router", "views-router", "--quick", "--epochs", "1", "--batch-size", "8", .. Common]),
             Run("bench", "adapters", "--quick", "--repeats", "1"),
             Run("bench", "model", "--preset", "tiny", "--batch", "2", "--seq-len", "16", "--repeats", "1", "--checkpoint-mb", "1"),
+            Run("submit", "--tasks", "spam,reuters-grain", "--model", fixture.BaseDir, "--registry", tmp["slurm-registry"], "--runs", tmp["runs"],
+                "--name", "views", "--ttlora", "ttlora", "--dry-run"),
+            Run("jobs", "views", "--runs", tmp["runs"]),
+            Run("jobs", "--runs", tmp["runs"]),
         };
         // The demo's result is too slow to produce here; it is assembled from the same verbs' parts.
         var registry = new ExpertRegistry(fixture.Registry);
