@@ -103,37 +103,45 @@ internal sealed class SafeTensorsHeader
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw TtLoraException.InFile(path,
-                    $"header is a JSON {Describe(root.ValueKind)}, expected an object mapping tensor names to {{dtype, shape, data_offsets}}");
-            }
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    throw TtLoraException.InFile(path,
+                        $"header is a JSON {Describe(root.ValueKind)}, expected an object mapping tensor names to {{dtype, shape, data_offsets}}");
+                }
 
-            IReadOnlyDictionary<string, string> metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var tensors = new List<SafeTensorInfo>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in root.EnumerateObject())
+                IReadOnlyDictionary<string, string> metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+                var tensors = new List<SafeTensorInfo>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in root.EnumerateObject())
+                {
+                    // JSON allows repeated keys; the format does not, and silently picking one would hide corruption.
+                    if (!seen.Add(property.Name))
+                    {
+                        throw TtLoraException.InFile(path, $"header names '{property.Name}' twice");
+                    }
+                    if (property.Name == MetadataKey)
+                    {
+                        metadata = ParseMetadata(path, property.Value);
+                    }
+                    else
+                    {
+                        tensors.Add(ParseEntry(path, property.Name, property.Value));
+                    }
+                }
+
+                tensors.Sort(static (a, b) =>
+                    a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+                CheckLayout(path, tensors, dataLength);
+                return new SafeTensorsHeader(dataStart, metadata, tensors);
+            }
+            catch (InvalidOperationException e)
             {
-                // JSON allows repeated keys; the format does not, and silently picking one would hide corruption.
-                if (!seen.Add(property.Name))
-                {
-                    throw TtLoraException.InFile(path, $"header names '{property.Name}' twice");
-                }
-                if (property.Name == MetadataKey)
-                {
-                    metadata = ParseMetadata(path, property.Value);
-                }
-                else
-                {
-                    tensors.Add(ParseEntry(path, property.Name, property.Value));
-                }
+                // System.Text.Json decodes names and strings lazily: a broken escape (a lone surrogate) surfaces only here.
+                throw TtLoraException.InFile(path, $"header holds a name or string that is not valid text ({e.Message})");
             }
-
-            tensors.Sort(static (a, b) =>
-                a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
-            CheckLayout(path, tensors, dataLength);
-            return new SafeTensorsHeader(dataStart, metadata, tensors);
         }
     }
 

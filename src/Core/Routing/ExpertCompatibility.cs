@@ -17,6 +17,8 @@ public static class ExpertCompatibility
         var manifests = new List<ExpertManifest>();
         foreach (var name in experts)
         {
+            if (!registry.Contains(name) && registry.Survey().FirstOrDefault(e => e.Name == name && e.Problem is not null) is { } broken)
+                throw new TtLoraException($"{owner} names expert \"{name}\", whose folder {broken.Folder} is broken: {broken.Problem}");
             if (!registry.Contains(name))
                 throw new TtLoraException($"{owner} names expert \"{name}\", which is not in the registry {registry.Root}" +
                     $" (it has: {string.Join(", ", registry.List().Select(m => m.Name).DefaultIfEmpty("nothing"))})");

@@ -57,7 +57,7 @@ public class AdapterKindTests
             Assert.True(kind.DefaultLearningRate > 0);
         }
         var error = Assert.Throws<TtLoraException>(() => AdapterKinds.Named("dora"));
-        Assert.Contains("--adapter: expected one of tt-lora, lora, bottleneck, parallel, got \"dora\"", error.Message);
+        Assert.Contains("--adapter: expected one of tt-lora, lora, bottleneck, parallel, mola, got \"dora\"", error.Message);
     }
 
     [Theory]
